@@ -1,7 +1,8 @@
 import type { Config } from 'jest';
 
 // One jest run covers every workspace (`npm test`); a workspace's own `npm test` selects its project.
-const projects = ['packages/platform', 'services/user', 'services/product', 'services/payment', 'services/order', 'edge-api'];
+// `test` holds the whole-system tests that drive the REST edge with every service running.
+const projects = ['packages/platform', 'services/user', 'services/product', 'services/payment', 'services/order', 'edge-api', 'test'];
 
 const config: Config = {
   // One embedded PostgreSQL for the whole run; each suite gets databases of its own (see packages/platform/src/testing).
@@ -12,7 +13,7 @@ const config: Config = {
     displayName: dir,
     rootDir: `<rootDir>/${dir}`,
     testEnvironment: 'node',
-    testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/src/**/*.test.ts'],
+    testMatch: dir === 'test' ? ['<rootDir>/e2e/**/*.test.ts'] : ['<rootDir>/test/**/*.test.ts', '<rootDir>/src/**/*.test.ts'],
     testPathIgnorePatterns: ['/node_modules/', '/generated/'],
     // Type checking is `npm run typecheck`; tests only transpile, which keeps the suite fast.
     transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: `${__dirname}/tsconfig.base.json` }] },

@@ -1,0 +1,3 @@
+export * from './principal';
+export * from './token-verifier';
+export * from './jwks-from-user-service';

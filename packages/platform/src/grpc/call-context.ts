@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import type { Metadata } from '@grpc/grpc-js';
+import { bearerToken, type Principal } from '../auth/principal';
+import type { TokenVerifier } from '../auth/token-verifier';
+import { permissionDenied, unauthenticated } from '../errors/domain-error';
+import type { Logger } from '../logger';
+import { AUTHORIZATION_HEADER, REQUEST_ID_HEADER } from '../request-context';
+
+/** What a handler gets besides its request. */
+export interface CallContext {
+  requestId: string;
+  metadata: Metadata;
+  /** Absolute deadline in epoch ms, or undefined when the caller set none. */
+  deadline: number | undefined;
+  logger: Logger;
+  /** Raw `authorization` metadata, for forwarding. */
+  authorization: string | undefined;
+  /** The verified caller; UNAUTHENTICATED when no valid token was sent. */
+  principal(): Promise<Principal>;
+  /** The verified caller, or undefined for anonymous calls; an invalid token is still UNAUTHENTICATED. */
+  optionalPrincipal(): Promise<Principal | undefined>;
+  /** The verified caller, who must be an admin (PERMISSION_DENIED otherwise). */
+  requireAdmin(): Promise<Principal>;
+}
+
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function requestIdFrom(metadata: Metadata): string {
+  const incoming = metadata.get(REQUEST_ID_HEADER)[0];
+  return typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+}
+
+export function createCallContext(args: {
+  metadata: Metadata;
+  deadline: number | undefined;
+  requestId: string;
+  logger: Logger;
+  verifier: TokenVerifier | undefined;
+}): CallContext {
+  const raw = args.metadata.get(AUTHORIZATION_HEADER)[0];
+  const authorization = typeof raw === 'string' ? raw : undefined;
+  let verified: Promise<Principal | undefined> | undefined;
+
+  const optionalPrincipal = (): Promise<Principal | undefined> => {
+    verified ??= (async () => {
+      if (authorization === undefined) return undefined;
+      const token = bearerToken(authorization);
+      if (!token || !args.verifier) throw unauthenticated('Invalid or expired access token');
+      return args.verifier.verify(token);
+    })();
+    return verified;
+  };
+  const principal = async (): Promise<Principal> => {
+    const caller = await optionalPrincipal();
+    if (!caller) throw unauthenticated();
+    return caller;
+  };
+
+  return {
+    requestId: args.requestId,
+    metadata: args.metadata,
+    deadline: args.deadline,
+    logger: args.logger,
+    authorization,
+    principal,
+    optionalPrincipal,
+    async requireAdmin() {
+      const caller = await principal();
+      if (caller.role !== 'ADMIN') throw permissionDenied('This operation requires the admin role');
+      return caller;
+    },
+  };
+}

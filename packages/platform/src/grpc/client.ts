@@ -1,0 +1,194 @@
+import { Client, credentials, Metadata, status, type ChannelOptions, type ServiceError } from '@grpc/grpc-js';
+import { context, propagation } from '@opentelemetry/api';
+import CircuitBreaker from 'opossum';
+import { DomainError } from '../errors/domain-error';
+import { isRemoteServiceError, toServiceError } from '../errors/grpc-status';
+import type { Logger } from '../logger';
+import { AUTHORIZATION_HEADER, currentRequestContext, REQUEST_ID_HEADER } from '../request-context';
+import { breakerState, registerBreaker, unregisterBreaker } from './breaker-registry';
+import type { RequestOf, ResponseOf, ServiceDefinitionLike } from './method-types';
+
+export interface CallOptions {
+  /** Overrides the method's default deadline (still capped by the incoming call's remaining deadline). */
+  deadlineMs?: number;
+  /** Overrides the forwarded caller's authorization; null sends none. */
+  authorization?: string | null;
+}
+
+export interface BreakerOptions {
+  /** Failure percentage over the rolling window that opens the breaker. */
+  errorThresholdPercentage?: number;
+  /** Calls in the window before the percentage is judged. */
+  volumeThreshold?: number;
+  rollingCountTimeoutMs?: number;
+  /** Time an open breaker waits before letting one trial call through. */
+  resetTimeoutMs?: number;
+}
+
+export interface ServiceClientOptions<D extends ServiceDefinitionLike> {
+  /** Short peer name for breaker names and logs, e.g. "payment". */
+  service: string;
+  /** host:port, or a gRPC target such as dns:///payment:50054 (spread over all addresses, round robin). */
+  target: string;
+  logger: Logger;
+  defaultDeadlineMs?: number;
+  deadlinesMs?: Partial<Record<keyof D, number>>;
+  /** Methods that are safe to send twice; only these are retried, and only on UNAVAILABLE. */
+  idempotentMethods?: ReadonlyArray<keyof D>;
+  maxRetries?: number;
+  breaker?: BreakerOptions;
+  channelOptions?: ChannelOptions;
+}
+
+export type ServiceClient<D extends ServiceDefinitionLike> = {
+  [K in keyof D]: (request: RequestOf<D[K]>, options?: CallOptions) => Promise<ResponseOf<D[K]>>;
+} & {
+  /** Closes the channel; calls afterwards fail. */
+  close(): void;
+};
+
+/** Statuses that are the callee's answer about the request, not a sign that the callee is unwell. */
+const BUSINESS_CODES = new Set<status>([
+  status.OK,
+  status.CANCELLED,
+  status.INVALID_ARGUMENT,
+  status.NOT_FOUND,
+  status.ALREADY_EXISTS,
+  status.PERMISSION_DENIED,
+  status.FAILED_PRECONDITION,
+  status.ABORTED,
+  status.OUT_OF_RANGE,
+  status.UNAUTHENTICATED,
+  status.RESOURCE_EXHAUSTED,
+]);
+
+export const isBusinessError = (error: unknown): boolean =>
+  isRemoteServiceError(error) && BUSINESS_CODES.has(error.code);
+
+const metadataSetter = {
+  set(carrier: Metadata, key: string, value: string) {
+    carrier.set(key, value);
+  },
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function toError(domainError: DomainError, domain: string): ServiceError {
+  const mapped = toServiceError(domainError, domain);
+  return Object.assign(new Error(domainError.message), {
+    code: mapped.code,
+    details: domainError.message,
+    metadata: mapped.metadata ?? new Metadata(),
+  });
+}
+
+/**
+ * The one way to call another service: every call gets a deadline (the caller's remaining one when there is
+ * one, else the method default), the request id, the caller's authorization and the trace context, and goes
+ * through an opossum breaker per (service, method). Business errors never trip a breaker; an open breaker fails
+ * fast as UNAVAILABLE (reason CIRCUIT_OPEN) without touching the network; idempotent methods are retried on
+ * UNAVAILABLE while the deadline allows.
+ */
+export function createServiceClient<D extends ServiceDefinitionLike>(
+  definition: D,
+  options: ServiceClientOptions<D>,
+): ServiceClient<D> {
+  const channelOptions: ChannelOptions = {
+    'grpc.keepalive_time_ms': 30_000,
+    'grpc.keepalive_timeout_ms': 10_000,
+    'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
+    ...options.channelOptions,
+  };
+  const channel = new Client(options.target, credentials.createInsecure(), channelOptions);
+  const defaultDeadline = options.defaultDeadlineMs ?? 2_000;
+  const maxRetries = options.maxRetries ?? 2;
+  const idempotent = new Set<keyof D>(options.idempotentMethods ?? []);
+  const breakerSettings = options.breaker ?? {};
+  const client: Record<string, unknown> = {};
+  const created: Array<[string, CircuitBreaker]> = [];
+
+  for (const key of Object.keys(definition) as Array<keyof D & string>) {
+    const method = definition[key]!;
+    const name = `${options.service}.${key}`;
+    const send = (request: unknown, metadata: Metadata, deadline: number) =>
+      new Promise<unknown>((resolve, reject) => {
+        channel.makeUnaryRequest(
+          method.path,
+          method.requestSerialize,
+          method.responseDeserialize,
+          request,
+          metadata,
+          { deadline: new Date(deadline) },
+          (error, response) => (error ? reject(error) : resolve(response)),
+        );
+      });
+    const resetTimeout = breakerSettings.resetTimeoutMs ?? 5_000;
+    const breaker = new CircuitBreaker(send, {
+      name,
+      group: options.service,
+      // The gRPC deadline bounds each call; a second timer in the breaker would only race it.
+      timeout: false,
+      errorThresholdPercentage: breakerSettings.errorThresholdPercentage ?? 50,
+      volumeThreshold: breakerSettings.volumeThreshold ?? 5,
+      rollingCountTimeout: breakerSettings.rollingCountTimeoutMs ?? 10_000,
+      resetTimeout,
+      errorFilter: isBusinessError,
+    });
+    const logState = () => options.logger.warn({ breaker: name, state: breakerState(breaker) }, 'circuit breaker state changed');
+    let openedAt = 0;
+    breaker.on('open', () => {
+      openedAt = Date.now();
+      logState();
+    });
+    breaker.on('halfOpen', logState);
+    breaker.on('close', logState);
+    registerBreaker(name, breaker);
+    created.push([name, breaker]);
+
+    client[key] = async (request: unknown, callOptions: CallOptions = {}) => {
+      const requestContext = currentRequestContext();
+      const budget = callOptions.deadlineMs ?? options.deadlinesMs?.[key] ?? defaultDeadline;
+      const deadline = Math.min(Date.now() + budget, requestContext?.deadline ?? Number.POSITIVE_INFINITY);
+      const metadata = new Metadata();
+      if (requestContext?.requestId) metadata.set(REQUEST_ID_HEADER, requestContext.requestId);
+      const authorization = callOptions.authorization === undefined ? requestContext?.authorization : callOptions.authorization;
+      if (authorization) metadata.set(AUTHORIZATION_HEADER, authorization);
+      propagation.inject(context.active(), metadata, metadataSetter);
+
+      for (let attempt = 0; ; attempt += 1) {
+        if (deadline <= Date.now()) {
+          throw toError(new DomainError(status.DEADLINE_EXCEEDED, `Deadline exceeded before calling ${name}`, { reason: 'DEADLINE_EXCEEDED' }), `shop.${options.service}`);
+        }
+        try {
+          return await breaker.fire(request, metadata, deadline);
+        } catch (error) {
+          if ((error as { code?: unknown }).code === 'EOPENBREAKER') {
+            const retryAfterSeconds = Math.max(1, Math.ceil((openedAt + resetTimeout - Date.now()) / 1000));
+            throw toError(
+              new DomainError(status.UNAVAILABLE, `The ${options.service} service is unavailable, try again later`, {
+                reason: 'CIRCUIT_OPEN',
+                metadata: { service: options.service },
+                retryAfterSeconds,
+              }),
+              `shop.${options.service}`,
+            );
+          }
+          const retriable = idempotent.has(key) && isRemoteServiceError(error) && error.code === status.UNAVAILABLE;
+          if (!retriable || attempt >= maxRetries) throw error;
+          const backoff = Math.min(25 * 2 ** attempt + Math.random() * 25, Math.max(0, deadline - Date.now()));
+          options.logger.debug({ call: name, attempt: attempt + 1, backoff }, 'retrying idempotent call');
+          await sleep(backoff);
+        }
+      }
+    };
+  }
+
+  client.close = () => {
+    for (const [name, breaker] of created) {
+      breaker.shutdown();
+      unregisterBreaker(name, breaker);
+    }
+    channel.close();
+  };
+  return client as ServiceClient<D>;
+}

@@ -1,0 +1,185 @@
+import { Server, ServerCredentials, status, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
+import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
+import type { TokenVerifier } from '../auth/token-verifier';
+import { DomainError } from '../errors/domain-error';
+import { grpcStatusName, isRemoteServiceError, toServiceError } from '../errors/grpc-status';
+import type { Logger } from '../logger';
+import { runWithRequestContext } from '../request-context';
+import { createCallContext, requestIdFrom, type CallContext } from './call-context';
+import type { CallRunner, ServiceRegistration } from './implement';
+import { addReflection, HEALTH_SERVICE_NAME } from './reflection';
+
+export interface GrpcServerOptions {
+  /** Short name used in logs and as the ErrorInfo domain, e.g. "product". */
+  serviceName: string;
+  host?: string;
+  /** 0 picks a free port (tests). */
+  port: number;
+  services: ServiceRegistration[];
+  logger: Logger;
+  verifier?: TokenVerifier;
+  /** Polled to set health: false or a throw means NOT_SERVING (e.g. the database is unreachable). */
+  readiness?: () => Promise<boolean>;
+  readinessIntervalMs?: number;
+  /** Runs after the server has drained: close the database, stop workers. */
+  onShutdown?: () => Promise<void>;
+  /** How long shutdown waits for in-flight calls before cancelling them. */
+  shutdownGraceMs?: number;
+}
+
+export interface GrpcServerHandle {
+  port: number;
+  /** Number of calls being handled right now. */
+  inFlight(): number;
+  /** Stops accepting calls, drains in-flight ones (up to the grace period), then runs onShutdown. Idempotent. */
+  shutdown(): Promise<void>;
+}
+
+const ERROR_LOG_LEVEL: Partial<Record<status, 'warn' | 'info'>> = {
+  [status.UNAVAILABLE]: 'warn',
+  [status.DEADLINE_EXCEEDED]: 'warn',
+  [status.RESOURCE_EXHAUSTED]: 'warn',
+};
+
+export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcServerHandle> {
+  const { logger } = options;
+  const server = new Server({ 'grpc.keepalive_permit_without_calls': 1, 'grpc.max_receive_message_length': 4 * 1024 * 1024 });
+  const names = options.services.map((registration) => registration.serviceName);
+  let inFlight = 0;
+
+  const run: CallRunner = (where, call, callback, handler) => {
+    inFlight += 1;
+    const requestId = requestIdFrom(call.metadata);
+    const deadline = deadlineOf(call);
+    const callLogger = logger.child({ rpc: `${where.service}/${where.method}` });
+    const ctx: CallContext = createCallContext({ metadata: call.metadata, deadline, requestId, logger: callLogger, verifier: options.verifier });
+    runWithRequestContext({ requestId, authorization: ctx.authorization, deadline }, () => {
+      const started = process.hrtime.bigint();
+      handler(call.request, ctx)
+        .then(
+          (response) => {
+            callLogger.debug({ code: 'OK', ms: elapsedMs(started) }, 'rpc');
+            (callback as sendUnaryData<unknown>)(null, response);
+          },
+          (error: unknown) => {
+            const mapped = toServiceError(error, `shop.${options.serviceName}`);
+            logFailure(callLogger, error, mapped.code, elapsedMs(started));
+            callback(mapped, null);
+          },
+        )
+        .finally(() => {
+          inFlight -= 1;
+        });
+    });
+  };
+
+  for (const registration of options.services) {
+    server.addService(registration.definition, registration.bind(run));
+  }
+
+  const health = new HealthImplementation({ '': 'NOT_SERVING' });
+  health.addToServer(server);
+  addReflection(server, names);
+  const setHealth = (value: ServingStatus) => {
+    for (const name of ['', ...names, HEALTH_SERVICE_NAME]) health.setStatus(name, value);
+  };
+
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(`${options.host ?? '0.0.0.0'}:${options.port}`, ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    );
+  });
+
+  let lastReady: boolean | undefined;
+  const checkReadiness = async () => {
+    let ready = true;
+    try {
+      ready = options.readiness ? await options.readiness() : true;
+    } catch {
+      ready = false;
+    }
+    if (ready !== lastReady) {
+      if (lastReady !== undefined) logger[ready ? 'info' : 'warn']({ ready }, 'readiness changed');
+      lastReady = ready;
+    }
+    if (!stopping) setHealth(ready ? 'SERVING' : 'NOT_SERVING');
+  };
+  let stopping: Promise<void> | undefined;
+  await checkReadiness();
+  const readinessTimer = setInterval(() => void checkReadiness(), options.readinessIntervalMs ?? 2_000);
+  readinessTimer.unref();
+
+  logger.info({ port, services: names }, 'gRPC server listening');
+
+  return {
+    port,
+    inFlight: () => inFlight,
+    shutdown() {
+      stopping ??= (async () => {
+        clearInterval(readinessTimer);
+        setHealth('NOT_SERVING');
+        logger.info({ inFlight }, 'shutting down: draining in-flight calls');
+        await drain(server, options.shutdownGraceMs ?? 10_000, logger);
+        if (options.onShutdown) await options.onShutdown();
+        logger.info('shutdown complete');
+      })();
+      return stopping;
+    },
+  };
+}
+
+function drain(server: Server, graceMs: number, logger: Logger): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      logger.warn({ graceMs }, 'grace period over: cancelling remaining calls');
+      server.forceShutdown();
+      resolve();
+    }, graceMs);
+    timer.unref();
+    server.tryShutdown(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+function deadlineOf(call: ServerUnaryCall<unknown, unknown>): number | undefined {
+  const deadline = call.getDeadline();
+  const ms = deadline instanceof Date ? deadline.getTime() : Number(deadline);
+  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
+}
+
+const elapsedMs = (started: bigint) => Number(process.hrtime.bigint() - started) / 1e6;
+
+function logFailure(logger: Logger, error: unknown, code: status, ms: number) {
+  const name = grpcStatusName(code);
+  if (error instanceof DomainError || isRemoteServiceError(error)) {
+    const level = ERROR_LOG_LEVEL[code] ?? 'info';
+    logger[level]({ code: name, ms, reason: error instanceof DomainError ? error.reason : undefined, msg_detail: error.message }, 'rpc failed');
+    return;
+  }
+  // Only here do internals appear, and only in the server's own log.
+  logger.error({ code: name, ms, err: error }, 'rpc failed with an unexpected error');
+}
+
+/** Drains and exits on SIGTERM/SIGINT; a second signal exits at once. */
+export function handleShutdownSignals(target: { shutdown(): Promise<void> }, logger: Logger): void {
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    signalled = true;
+    logger.info({ signal }, 'signal received');
+    target.shutdown().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
