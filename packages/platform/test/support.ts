@@ -1,0 +1,62 @@
+import { Writable } from 'node:stream';
+import { PaymentServiceService, type GetPaymentResponse } from '@shop/proto/gen/shop/payment/v1/payment';
+import { notFound, unavailable } from '../src/errors/domain-error';
+import { implement } from '../src/grpc/implement';
+import { startGrpcServer } from '../src/grpc/server';
+import { createLogger, type Logger } from '../src/logger';
+
+/** A real logger whose JSON lines the test can read back. */
+export function memoryLogger(service = 'test'): { logger: Logger; lines: () => Array<Record<string, unknown>> } {
+  const chunks: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      chunks.push(chunk.toString('utf8'));
+      callback();
+    },
+  });
+  const logger = createLogger({ service, level: 'debug', destination });
+  const lines = () =>
+    chunks
+      .join('')
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return { logger, lines };
+}
+
+export const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A real gRPC server on an ephemeral port whose GetPayment behaves as the payment id says, so that the client
+ * factory's deadline and breaker behaviour can be observed from both sides.
+ */
+export async function startBehaviourServer(options: { readiness?: () => Promise<boolean> } = {}) {
+  const received: string[] = [];
+  const { logger } = memoryLogger('behaviour-server');
+  const server = await startGrpcServer({
+    serviceName: 'payment',
+    host: '127.0.0.1',
+    port: 0,
+    logger,
+    readiness: options.readiness,
+    readinessIntervalMs: 100,
+    services: [
+      implement(PaymentServiceService, {
+        async getPayment(request): Promise<GetPaymentResponse> {
+          received.push(request.paymentId);
+          if (request.paymentId.startsWith('slow')) await delay(1_000);
+          if (request.paymentId.startsWith('down')) throw unavailable('PROCESSOR_DOWN', 'Processor unreachable');
+          if (request.paymentId.startsWith('missing')) throw notFound('No such payment');
+          return { payment: undefined };
+        },
+        authorizePayment: () => Promise.reject(new Error('unused')),
+        capturePayment: () => Promise.reject(new Error('unused')),
+        voidPayment: () => Promise.reject(new Error('unused')),
+        refundPayment: () => Promise.reject(new Error('unused')),
+        listPayments: () => Promise.reject(new Error('unused')),
+      }),
+    ],
+  });
+  return { server, received };
+}
+
