@@ -13,7 +13,7 @@ const config = {
     displayName: dir,
     rootDir: `<rootDir>/${dir}`,
     testEnvironment: 'node',
-    testMatch: dir === 'test' ? ['<rootDir>/e2e/**/*.test.ts'] : ['<rootDir>/test/**/*.test.ts', '<rootDir>/src/**/*.test.ts'],
+    testMatch: dir === 'test' ? ['<rootDir>/**/*.test.ts'] : ['<rootDir>/test/**/*.test.ts', '<rootDir>/src/**/*.test.ts'],
     testPathIgnorePatterns: ['/node_modules/', '/generated/'],
     // Type checking is `npm run typecheck`; tests only transpile, which keeps the suite fast.
     transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: `${__dirname}/tsconfig.base.json` }] },
