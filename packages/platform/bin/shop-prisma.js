@@ -4,7 +4,6 @@
 // unless these variables point at an existing file, and the wasm schema engine (engine: 'js' in each
 // service's prisma.config.ts) makes the binaries unnecessary. Run it from a service folder.
 const { spawnSync } = require('node:child_process');
-const path = require('node:path');
 
 const placeholder = process.execPath;
 const env = {

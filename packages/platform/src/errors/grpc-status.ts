@@ -1,5 +1,5 @@
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
-import { Any } from '@shop/proto/gen/google/protobuf/any';
+import type { Any } from '@shop/proto/gen/google/protobuf/any';
 import { BadRequest, ErrorInfo, RetryInfo } from '@shop/proto/gen/google/rpc/error_details';
 import { Status } from '@shop/proto/gen/google/rpc/status';
 import { DomainError, type FieldViolation } from './domain-error';
