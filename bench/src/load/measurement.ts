@@ -1,0 +1,32 @@
+/** One measured run of one target. Latencies in milliseconds. */
+export interface Measurement {
+  /** Successful (2xx) responses per second: the figure compared. */
+  okPerSecond: number;
+  /** All responses per second, whatever their status. */
+  responsesPerSecond: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  ok: number;
+  non2xx: number;
+  /** Connection errors and timeouts. */
+  errors: number;
+  durationSeconds: number;
+}
+
+/** What to send: a fresh request each time (random id, fresh Idempotency-Key...). */
+export interface RequestSpec {
+  method: 'GET' | 'POST';
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export type RequestFactory = () => RequestSpec;
+
+export interface Target {
+  name: 'edge' | 'baseline';
+  url: string;
+  next: RequestFactory;
+}

@@ -1,0 +1,92 @@
+import http from 'node:http';
+import type { Measurement, RequestFactory } from './measurement';
+
+export interface OpenLoopOptions {
+  url: string;
+  ratePerSecond: number;
+  durationSeconds: number;
+  next: RequestFactory;
+}
+
+const TICK_MS = 1;
+const TIMEOUT_MS = 10_000;
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index] ?? Number.NaN;
+}
+
+/**
+ * Open loop: request i is due at start + i/rate whatever happened to earlier ones, and its latency is counted
+ * from when it was due, not from when it was sent. A stalled server therefore shows up in the percentiles
+ * (no coordinated omission), unlike a closed loop whose senders politely wait.
+ */
+export async function runOpenLoop(options: OpenLoopOptions): Promise<Measurement> {
+  const base = new URL(options.url);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
+  const latencies: number[] = [];
+  let ok = 0;
+  let non2xx = 0;
+  let errors = 0;
+  let outstanding = 0;
+  const total = Math.round(options.ratePerSecond * options.durationSeconds);
+  const intervalMs = 1000 / options.ratePerSecond;
+
+  const send = (dueAt: number): void => {
+    const spec = options.next();
+    outstanding += 1;
+    const finish = (status: number | undefined): void => {
+      outstanding -= 1;
+      if (status === undefined) errors += 1;
+      else if (status >= 200 && status < 300) ok += 1;
+      else non2xx += 1;
+      if (status !== undefined) latencies.push(performance.now() - dueAt);
+    };
+    const request = http.request(
+      { host: base.hostname, port: base.port, method: spec.method, path: spec.path, headers: spec.headers, agent, timeout: TIMEOUT_MS },
+      (response) => {
+        response.resume();
+        response.once('end', () => finish(response.statusCode));
+        response.once('error', () => finish(undefined));
+      },
+    );
+    request.once('timeout', () => request.destroy(new Error('timeout')));
+    request.once('error', () => finish(undefined));
+    request.end(spec.body);
+  };
+
+  const start = performance.now();
+  await new Promise<void>((resolve) => {
+    let sent = 0;
+    const tick = (): void => {
+      const now = performance.now();
+      // Every request that fell due since the last tick goes now, with its own due time.
+      while (sent < total && start + sent * intervalMs <= now) {
+        send(start + sent * intervalMs);
+        sent += 1;
+      }
+      if (sent < total) setTimeout(tick, TICK_MS);
+      else resolve();
+    };
+    tick();
+  });
+  const drainDeadline = performance.now() + TIMEOUT_MS;
+  while (outstanding > 0 && performance.now() < drainDeadline) await new Promise((resolve) => setTimeout(resolve, 5));
+  agent.destroy();
+  const elapsedSeconds = (performance.now() - start) / 1000;
+
+  latencies.sort((a, b) => a - b);
+  return {
+    okPerSecond: ok / options.durationSeconds,
+    responsesPerSecond: (ok + non2xx) / elapsedSeconds,
+    p50: percentile(latencies, 50),
+    p90: percentile(latencies, 90),
+    p99: percentile(latencies, 99),
+    max: latencies[latencies.length - 1] ?? Number.NaN,
+    ok,
+    non2xx,
+    errors: errors + outstanding,
+    durationSeconds: options.durationSeconds,
+  };
+}

@@ -1,0 +1,52 @@
+import type { Request } from 'express';
+import { bearerToken, type Principal, type TokenVerifier } from '@shop/platform';
+import type { AuthLevel } from '../registry/route';
+import { forbidden, unauthorized } from './problem';
+
+/** Verifies an access token locally (cached public keys); throws for any token it does not accept. */
+export type AccessTokenVerifier = TokenVerifier;
+
+/** Who is calling: the verified principal and the raw header, forwarded to services that verify it again. */
+export interface Caller {
+  principal: Principal | undefined;
+  authorization: string | undefined;
+}
+
+export const ANONYMOUS: Caller = { principal: undefined, authorization: undefined };
+
+/** Query parameters through which clients sometimes send tokens; refused so they never end up in logs or caches. */
+const TOKEN_QUERY_PARAMETERS = ['access_token', 'accessToken', 'id_token', 'bearer'];
+
+export function rejectTokenInQuery(req: Request): void {
+  const url = new URL(req.originalUrl, 'http://edge.invalid');
+  for (const name of TOKEN_QUERY_PARAMETERS) {
+    if (url.searchParams.has(name)) {
+      throw unauthorized('Access tokens are accepted only in the Authorization header', 'TOKEN_IN_QUERY');
+    }
+  }
+}
+
+async function verifyHeader(header: string, verifier: AccessTokenVerifier): Promise<Principal> {
+  const token = bearerToken(header);
+  if (!token) throw unauthorized('The Authorization header must carry a Bearer token', 'INVALID_TOKEN');
+  try {
+    return await verifier.verify(token);
+  } catch {
+    // Whatever the verifier disliked (signature, alg, iss/aud, expiry, kid), the caller gets a 401, never a 500.
+    throw unauthorized('The access token is invalid or expired', 'INVALID_TOKEN');
+  }
+}
+
+/** Applies a route's auth level; never lets a verification failure become a 500. */
+export async function authenticate(req: Request, level: AuthLevel, verifier: AccessTokenVerifier): Promise<Caller> {
+  rejectTokenInQuery(req);
+  if (level === 'public') return ANONYMOUS;
+  const header = req.get('authorization');
+  if (header === undefined || header.trim() === '') {
+    if (level === 'optional') return ANONYMOUS;
+    throw unauthorized('Authentication is required');
+  }
+  const principal = await verifyHeader(header, verifier);
+  if (level === 'admin' && principal.role !== 'ADMIN') throw forbidden('This operation requires the admin role');
+  return { principal, authorization: header };
+}

@@ -1,0 +1,27 @@
+import type { RequestHandler } from 'express';
+import type { Logger } from '@shop/platform';
+
+/**
+ * One JSON line per request when it completes. Only the path is logged: query strings may carry secrets
+ * (a misplaced access_token) that must not reach the logs.
+ */
+export function requestLog(logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+      const route: unknown = req.route?.path;
+      const line = {
+        request_id: res.locals.requestId,
+        method: req.method,
+        path: req.path,
+        route: typeof route === 'string' ? route : undefined,
+        status: res.statusCode,
+        duration_ms: Math.round(durationMs * 10) / 10,
+      };
+      if (res.statusCode >= 500) logger.error(line, 'request failed');
+      else logger.info(line, 'request completed');
+    });
+    next();
+  };
+}

@@ -1,0 +1,28 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+export const SERVICE_NAMES = ['user', 'product', 'order', 'payment'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+/** The repository root, found from this file so that callers work from any cwd (launcher, jest, bench). */
+export const REPO_ROOT = path.resolve(__dirname, '../../../..');
+
+export function serviceDir(service: ServiceName, repoRoot: string = REPO_ROOT): string {
+  return path.join(repoRoot, 'services', service);
+}
+
+/**
+ * A service takes part in migrations once it has at least one migration folder; services still
+ * without a schema are skipped rather than failing the whole run.
+ */
+export function hasMigrations(dir: string): boolean {
+  const migrations = path.join(dir, 'prisma', 'migrations');
+  if (!fs.existsSync(migrations)) return false;
+  return fs
+    .readdirSync(migrations, { withFileTypes: true })
+    .some((entry) => entry.isDirectory() && fs.existsSync(path.join(migrations, entry.name, 'migration.sql')));
+}
+
+export function servicesWithMigrations(repoRoot: string = REPO_ROOT): ServiceName[] {
+  return SERVICE_NAMES.filter((service) => hasMigrations(serviceDir(service, repoRoot)));
+}

@@ -1,0 +1,2 @@
+// `import { createTestDatabase } from '@shop/platform/testing'`: test-only helpers, kept out of the runtime entry.
+export * from './src/testing';

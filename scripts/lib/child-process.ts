@@ -1,0 +1,87 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const TAIL_LINES = 60;
+
+export interface ManagedChild {
+  name: string;
+  process: ChildProcess;
+  /** Resolves with the exit code (or signal) once the process has exited. */
+  exited: Promise<string>;
+  hasExited(): boolean;
+  tail(): string;
+  /** SIGTERM to its process group; SIGKILL after graceMs. Resolves true when it had to be killed. */
+  stop(graceMs: number): Promise<boolean>;
+  kill(): void;
+}
+
+/** Writes whole lines only, so that JSON log lines of concurrent children never interleave mid-line. */
+function lineWriter(target: NodeJS.WriteStream, remember: (line: string) => void): (chunk: Buffer) => void {
+  let pending = '';
+  return (chunk) => {
+    pending += chunk.toString('utf8');
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) {
+      remember(line);
+      target.write(`${line}\n`);
+    }
+  };
+}
+
+/**
+ * Runs `node --import tsx src/main.ts` in the given folder, in its own process group: a Ctrl-C in the
+ * terminal then reaches only the launcher, which stops the children in order (edge, services, database).
+ */
+export function startNodeChild(name: string, dir: string, env: NodeJS.ProcessEnv): ManagedChild {
+  const entry = path.join(dir, 'src', 'main.ts');
+  if (!fs.existsSync(entry)) throw new Error(`${name}: ${path.relative(process.cwd(), entry)} does not exist`);
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: dir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  const remember = (line: string): void => {
+    lines.push(line);
+    if (lines.length > TAIL_LINES) lines.shift();
+  };
+  child.stdout?.on('data', lineWriter(process.stdout, remember));
+  child.stderr?.on('data', lineWriter(process.stderr, remember));
+  let done = false;
+  const exited = new Promise<string>((resolve) => {
+    child.once('exit', (code, signal) => {
+      done = true;
+      resolve(signal ? `signal ${signal}` : `code ${code}`);
+    });
+    child.once('error', (error) => {
+      done = true;
+      remember(String(error));
+      resolve(`spawn error ${error.message}`);
+    });
+  });
+  const signalGroup = (signal: NodeJS.Signals): void => {
+    if (done || !child.pid) return;
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // The group is already gone.
+    }
+  };
+  return {
+    name,
+    process: child,
+    exited,
+    hasExited: () => done,
+    tail: () => lines.join('\n'),
+    kill: () => signalGroup('SIGKILL'),
+    async stop(graceMs) {
+      let killed = false;
+      signalGroup('SIGTERM');
+      const timer = setTimeout(() => {
+        killed = !done;
+        signalGroup('SIGKILL');
+      }, graceMs);
+      await exited;
+      clearTimeout(timer);
+      return killed;
+    },
+  };
+}

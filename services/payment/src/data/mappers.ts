@@ -1,0 +1,30 @@
+import type { LedgerEntry } from '../domain/ledger';
+import type { PaymentRecord } from '../domain/ports';
+import type { Payment, PaymentTransaction } from '../generated/prisma/client';
+
+export const LEDGER_ORDER = { seq: 'asc' } as const;
+
+export const toLedgerEntry = (row: PaymentTransaction): LedgerEntry => ({
+  id: row.id,
+  kind: row.kind,
+  amountMinor: row.amountMinor,
+  currency: row.currency,
+  requestId: row.requestId,
+  reason: row.reason,
+  createdAt: row.createdAt,
+});
+
+export const toPaymentRecord = (row: Payment & { transactions: PaymentTransaction[] }): PaymentRecord => ({
+  id: row.id,
+  orderId: row.orderId,
+  status: row.status,
+  currency: row.currency,
+  requestedMinor: row.requestedMinor,
+  card: { brand: row.cardBrand, last4: row.cardLast4, expMonth: row.cardExpMonth, expYear: row.cardExpYear },
+  declineCode: row.declineCode,
+  processorReference: row.processorReference,
+  authorizationExpiresAt: row.authorizationExpiresAt,
+  createdAt: row.createdAt,
+  updatedAt: row.updatedAt,
+  transactions: row.transactions.map(toLedgerEntry),
+});

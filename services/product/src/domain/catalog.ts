@@ -1,0 +1,72 @@
+import { notFound, resolvePageSize, type PageTokenCodec } from '@shop/platform';
+import { filterFingerprint, PRODUCT_PAGE_LIMITS, validateFilters, type ProductCursor, type ProductFilters } from './listing';
+import {
+  isProductId,
+  resolveUpdateMask,
+  validateNewProduct,
+  validateUpdate,
+  type ProductInput,
+  type ProductRecord,
+} from './product';
+
+/** What catalog decisions need from storage (src/data/product-repository implements it). */
+export interface ProductStore {
+  create(input: ProductInput): Promise<ProductRecord>;
+  get(id: string): Promise<ProductRecord | undefined>;
+  getMany(ids: readonly string[]): Promise<ProductRecord[]>;
+  list(filters: ProductFilters, cursor: ProductCursor | undefined, pageSize: number): Promise<{ products: ProductRecord[]; next: ProductCursor | undefined }>;
+  update(id: string, changes: Partial<ProductInput>): Promise<ProductRecord>;
+  archive(id: string): Promise<ProductRecord>;
+}
+
+export function isProductCursor(value: unknown): value is ProductCursor {
+  if (typeof value !== 'object' || value === null) return false;
+  const { key, id } = value as Record<string, unknown>;
+  return typeof key === 'string' && typeof id === 'string' && isProductId(id);
+}
+
+const productNotFound = (id: string) => notFound(`Product ${id} does not exist`, { product_id: id });
+
+export function createCatalog(store: ProductStore, tokens: PageTokenCodec<ProductCursor>) {
+  return {
+    create: (input: ProductInput) => store.create(validateNewProduct(input)),
+
+    /** Archived products resolve too: past orders still show them. */
+    async get(id: string): Promise<ProductRecord> {
+      const product = isProductId(id) ? await store.get(id) : undefined;
+      if (!product) throw productNotFound(id);
+      return product;
+    },
+
+    /** All or nothing, in the order asked; NOT_FOUND names every unknown id. */
+    async batchGet(ids: readonly string[]): Promise<ProductRecord[]> {
+      const wanted = ids.filter(isProductId).map((id) => id.toLowerCase());
+      const found = new Map((await store.getMany([...new Set(wanted)])).map((product) => [product.id, product]));
+      const missing = ids.filter((id) => !found.has(id.toLowerCase()));
+      if (missing.length > 0) throw notFound(`Unknown products: ${missing.join(', ')}`, { product_ids: missing.join(',') });
+      return ids.map((id) => found.get(id.toLowerCase())!);
+    },
+
+    async list(rawFilters: ProductFilters, pageSize: number, pageToken: string): Promise<{ products: ProductRecord[]; nextPageToken: string }> {
+      const size = resolvePageSize(pageSize, PRODUCT_PAGE_LIMITS);
+      const filters = validateFilters(rawFilters);
+      const fingerprint = filterFingerprint(filters);
+      const cursor = tokens.decode(pageToken, fingerprint);
+      const page = await store.list(filters, cursor, size);
+      return { products: page.products, nextPageToken: page.next ? tokens.encode(page.next, fingerprint) : '' };
+    },
+
+    async update(id: string, input: Partial<ProductInput>, mask: readonly string[]): Promise<ProductRecord> {
+      if (!isProductId(id)) throw productNotFound(id);
+      const fields = resolveUpdateMask(mask, input);
+      return store.update(id, validateUpdate(input, fields));
+    },
+
+    async archive(id: string): Promise<ProductRecord> {
+      if (!isProductId(id)) throw productNotFound(id);
+      return store.archive(id);
+    },
+  };
+}
+
+export type Catalog = ReturnType<typeof createCatalog>;

@@ -1,0 +1,25 @@
+import type { AdjustmentInput, MovementRecord, StockRecord } from './stock';
+import type { ReservationAction, ReservationItem, ReservationRecord } from './reservation';
+
+/** What inventory decisions need from storage; src/data implements it with atomic conditional SQL. */
+export interface InventoryStore {
+  getStock(productId: string): Promise<StockRecord | undefined>;
+  /**
+   * Applies an adjustment unless its request id was seen before; `applied: false` returns the earlier
+   * movement. Throws FAILED_PRECONDITION INSUFFICIENT_STOCK when available stock would go below zero.
+   */
+  adjust(input: AdjustmentInput): Promise<{ applied: boolean; stock: StockRecord; movement: MovementRecord }>;
+  /** Newest first; `beforeId` continues after the last movement of the previous page. */
+  listMovements(productId: string, beforeId: string | undefined, limit: number): Promise<MovementRecord[]>;
+  /**
+   * Holds every item or nothing, in one transaction. `created: false` means a reservation with this id already
+   * existed (a replay) and nothing was changed. Throws OUT_OF_STOCK / NOT_FOUND naming the items.
+   */
+  reserve(id: string, items: readonly ReservationItem[], ttlSeconds: number): Promise<{ created: boolean; reservation: ReservationRecord }>;
+  /** Moves the reservation from the action's `from` state to its `to` state and moves stock, or changes nothing
+   * (`applied: false`) when it is in another state. Undefined when no such reservation exists. */
+  transition(id: string, action: ReservationAction): Promise<{ applied: boolean; reservation: ReservationRecord } | undefined>;
+  getReservation(id: string): Promise<ReservationRecord | undefined>;
+  /** Ids of held reservations whose TTL has passed, oldest first. */
+  dueForExpiry(limit: number): Promise<string[]>;
+}

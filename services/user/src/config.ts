@@ -1,0 +1,38 @@
+import { env, loadConfig, serviceConfigSchema } from '@shop/platform';
+import { z } from 'zod';
+
+const optionalSecret = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value));
+
+export const configSchema = serviceConfigSchema({ port: 50051 })
+  .extend({
+    /** Lifetime of access tokens; short, because they cannot be revoked before they expire. */
+    ACCESS_TOKEN_TTL_SECONDS: env.positiveInt(900),
+    REFRESH_TOKEN_TTL_SECONDS: env.positiveInt(30 * 24 * 3600),
+    /** Ed25519 private key as a JWK (JSON) or PKCS#8 PEM. Absent: a key is generated once and kept in the database. */
+    JWT_PRIVATE_KEY_JWK: optionalSecret,
+    JWT_PRIVATE_KEY_PEM: optionalSecret,
+    /** kid for a configured key; defaults to its RFC 7638 thumbprint. */
+    JWT_KEY_ID: optionalSecret,
+    SIGN_IN_WINDOW_SECONDS: env.positiveInt(15 * 60),
+    SIGN_IN_MAX_FAILURES_PER_ACCOUNT: env.positiveInt(5),
+    SIGN_IN_MAX_FAILURES_PER_ADDRESS: env.positiveInt(20),
+    /** Development convenience: ensure this admin account exists at start. */
+    ADMIN_EMAIL: optionalSecret,
+    ADMIN_PASSWORD: optionalSecret,
+    ADMIN_NAME: z.string().default('Administrator'),
+  })
+  .refine((config) => !(config.JWT_PRIVATE_KEY_JWK && config.JWT_PRIVATE_KEY_PEM), {
+    message: 'set JWT_PRIVATE_KEY_JWK or JWT_PRIVATE_KEY_PEM, not both',
+    path: ['JWT_PRIVATE_KEY_JWK'],
+  })
+  .refine((config) => (config.ADMIN_EMAIL === undefined) === (config.ADMIN_PASSWORD === undefined), {
+    message: 'ADMIN_EMAIL and ADMIN_PASSWORD go together',
+    path: ['ADMIN_PASSWORD'],
+  });
+
+export type UserServiceConfig = z.infer<typeof configSchema>;
+
+export const loadUserConfig = (source: NodeJS.ProcessEnv = process.env): UserServiceConfig => loadConfig(configSchema, source);

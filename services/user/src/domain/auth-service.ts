@@ -1,0 +1,174 @@
+import { alreadyExists, invalidArgument, resourceExhausted, unauthenticated } from '@shop/platform';
+import { EMAIL_MAX_LENGTH, normaliseEmail, validateEmail, validateName, validatePasswordForSignIn, validatePasswordLength } from './credentials';
+import type { AccessTokenIssuer, Clock, PasswordHasher, RefreshTokenMinter, RefreshTokenStore, SignInFailureStore, UserStore } from './ports';
+import { judgeRefreshToken } from './refresh-rotation';
+import { decideThrottle, type ThrottlePolicy } from './sign-in-throttle';
+import type { Role, UserRecord } from './user';
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  expiresInSeconds: number;
+}
+
+export interface AuthServiceDeps {
+  users: UserStore;
+  refreshTokens: RefreshTokenStore;
+  failures: SignInFailureStore;
+  hasher: PasswordHasher;
+  accessTokens: AccessTokenIssuer;
+  refreshMinter: RefreshTokenMinter;
+  throttle: ThrottlePolicy;
+  refreshTokenTtlSeconds: number;
+  clock?: Clock;
+}
+
+// One message for unknown email and wrong password, so the answer does not reveal which accounts exist.
+const BAD_CREDENTIALS = 'Invalid email or password';
+const BAD_REFRESH = 'Refresh token is invalid or expired';
+const TOKEN_MAX_LENGTH = 512;
+/** ErrorInfo reason of a duplicate registration. */
+export const EMAIL_TAKEN = 'EMAIL_TAKEN';
+
+export class AuthService {
+  private readonly clock: Clock;
+
+  constructor(private readonly deps: AuthServiceDeps) {
+    this.clock = deps.clock ?? (() => new Date());
+  }
+
+  async register(input: { email: string; password: string; name: string }, role: Role = 'CUSTOMER'): Promise<UserRecord> {
+    validatePasswordLength(input.password);
+    const email = validateEmail(input.email);
+    const name = validateName(input.name);
+    const passwordHash = await this.deps.hasher.hash(input.password);
+    const created = await this.deps.users.create({ email, name, role, passwordHash });
+    if (created === 'EMAIL_TAKEN') throw alreadyExists('An account with this email already exists', EMAIL_TAKEN);
+    return created;
+  }
+
+  async authenticate(input: { email: string; password: string; clientAddress?: string }): Promise<{ user: UserRecord; tokens: TokenPair }> {
+    validatePasswordForSignIn(input.password);
+    const accountKey = normaliseEmail(input.email);
+    if (accountKey.length === 0 || input.password.length === 0) {
+      throw invalidArgument('Email and password are required', [
+        ...(accountKey.length === 0 ? [{ field: 'email', description: 'must not be empty' }] : []),
+        ...(input.password.length === 0 ? [{ field: 'password', description: 'must not be empty' }] : []),
+      ]);
+    }
+    if (accountKey.length > EMAIL_MAX_LENGTH) throw invalidArgument('Email is not valid', [{ field: 'email', description: 'must be an email address' }]);
+    // Longer than any IPv6 text form: whatever it is, it still throttles as one address.
+    const clientAddress = input.clientAddress?.trim().slice(0, 64) || undefined;
+    const attemptId = await this.admitAttempt(accountKey, clientAddress);
+
+    const credentials = await this.deps.users.findCredentials(accountKey);
+    let valid = false;
+    if (credentials === null) {
+      await this.deps.hasher.verifyDummy(input.password);
+    } else {
+      valid = await this.deps.hasher.verify(credentials.passwordHash, input.password);
+    }
+    if (credentials === null || !valid) {
+      // The reserved attempt stays recorded: that is the failure.
+      await this.deps.failures.purgeBefore(this.windowStart(this.clock()));
+      throw unauthenticated(BAD_CREDENTIALS);
+    }
+    await this.deps.failures.release(attemptId);
+    await this.deps.failures.clearAccount(accountKey);
+    const tokens = await this.startSession(credentials.user);
+    return { user: credentials.user, tokens };
+  }
+
+  async refresh(refreshToken: string): Promise<TokenPair> {
+    if (refreshToken.length === 0 || refreshToken.length > TOKEN_MAX_LENGTH) throw unauthenticated(BAD_REFRESH);
+    const now = this.clock();
+    const stored = await this.deps.refreshTokens.find(this.deps.refreshMinter.hash(refreshToken));
+    const verdict = judgeRefreshToken(stored, now);
+    if (stored === null || verdict.kind === 'reject') throw unauthenticated(BAD_REFRESH);
+    if (verdict.kind === 'reuse') {
+      await this.deps.refreshTokens.revokeFamily(stored.familyId, 'REUSE_DETECTED', now);
+      throw unauthenticated(BAD_REFRESH);
+    }
+    // The role is read again so that a role change reaches the next access token.
+    const user = await this.deps.users.findById(stored.userId);
+    if (user === null) throw unauthenticated(BAD_REFRESH);
+    const next = this.deps.refreshMinter.mint();
+    const rotated = await this.deps.refreshTokens.rotate({
+      tokenId: stored.tokenId,
+      familyId: stored.familyId,
+      usedAt: now,
+      nextTokenHash: next.hash,
+      nextExpiresAt: this.refreshExpiry(now),
+    });
+    if (!rotated) {
+      // Lost a race with another exchange of the same token: one of the two holders is not the owner.
+      await this.deps.refreshTokens.revokeFamily(stored.familyId, 'REUSE_DETECTED', now);
+      throw unauthenticated(BAD_REFRESH);
+    }
+    const access = await this.deps.accessTokens.issue({ userId: user.id, role: user.role });
+    return { accessToken: access.token, refreshToken: next.token, expiresInSeconds: access.expiresInSeconds };
+  }
+
+  /** Idempotent: an unknown or already revoked token is not an error, so logout never fails for the client. */
+  async logout(refreshToken: string): Promise<void> {
+    if (refreshToken.length === 0 || refreshToken.length > TOKEN_MAX_LENGTH) return;
+    const stored = await this.deps.refreshTokens.find(this.deps.refreshMinter.hash(refreshToken));
+    if (stored === null || stored.familyRevokedAt !== null) return;
+    await this.deps.refreshTokens.revokeFamily(stored.familyId, 'LOGOUT', this.clock());
+  }
+
+  private async startSession(user: UserRecord): Promise<TokenPair> {
+    const refresh = this.deps.refreshMinter.mint();
+    await this.deps.refreshTokens.startFamily({ userId: user.id, tokenHash: refresh.hash, expiresAt: this.refreshExpiry(this.clock()) });
+    const access = await this.deps.accessTokens.issue({ userId: user.id, role: user.role });
+    return { accessToken: access.token, refreshToken: refresh.token, expiresInSeconds: access.expiresInSeconds };
+  }
+
+  private refreshExpiry(now: Date): Date {
+    return new Date(now.getTime() + this.deps.refreshTokenTtlSeconds * 1000);
+  }
+
+  private windowStart(now: Date): Date {
+    return new Date(now.getTime() - this.deps.throttle.windowSeconds * 1000);
+  }
+
+  /**
+   * Records the attempt as a failure up front and lets it through only if it is within the limits counting
+   * everything recorded before it. Checking first and recording after the hash would let a burst of parallel
+   * guesses all pass the check.
+   */
+  private async admitAttempt(accountKey: string, clientAddress: string | undefined): Promise<string> {
+    const { maxFailuresPerAccount, maxFailuresPerAddress } = this.deps.throttle;
+    // Cheap refusal without writing anything while a scope is already over its limit.
+    await this.assertNotThrottled(accountKey, clientAddress);
+    const now = this.clock();
+    const since = this.windowStart(now);
+    const attemptId = await this.deps.failures.reserve({ accountKey, clientAddress, at: now });
+    const [accountRank, addressRank] = await Promise.all([
+      this.deps.failures.rank(attemptId, { accountKey }, since),
+      clientAddress === undefined ? Promise.resolve(0) : this.deps.failures.rank(attemptId, { clientAddress }, since),
+    ]);
+    if (accountRank <= maxFailuresPerAccount && addressRank <= maxFailuresPerAddress) return attemptId;
+    // Refused unchecked, so it is not a failure: it must not extend the lockout.
+    await this.deps.failures.release(attemptId);
+    await this.assertNotThrottled(accountKey, clientAddress);
+    // The attempts ahead of this one were released meanwhile (they succeeded); still refuse this one, briefly.
+    throw tooManyAttempts(1);
+  }
+
+  private async assertNotThrottled(accountKey: string, clientAddress: string | undefined): Promise<void> {
+    const { windowSeconds, maxFailuresPerAccount, maxFailuresPerAddress } = this.deps.throttle;
+    const now = this.clock();
+    const since = this.windowStart(now);
+    const [byAccount, byAddress] = await Promise.all([
+      this.deps.failures.limitingFailure({ accountKey }, since, maxFailuresPerAccount),
+      // Without an address (a direct gRPC caller) only the account limit applies.
+      clientAddress === undefined ? Promise.resolve(null) : this.deps.failures.limitingFailure({ clientAddress }, since, maxFailuresPerAddress),
+    ]);
+    const decision = decideThrottle([byAccount, byAddress], windowSeconds, now);
+    if (!decision.allowed) throw tooManyAttempts(decision.retryAfterSeconds);
+  }
+}
+
+const tooManyAttempts = (retryAfterSeconds: number) =>
+  resourceExhausted('TOO_MANY_ATTEMPTS', 'Too many failed sign-in attempts; try again later', retryAfterSeconds);

@@ -1,0 +1,58 @@
+import fs from 'node:fs';
+import { repoPath } from './repo';
+
+/** What the compose `<svc>-migrate` containers and the k8s migration Jobs run, in the service's folder. */
+export const MIGRATE_COMMAND = ['node', '../../packages/platform/bin/shop-prisma.js', 'migrate', 'deploy'];
+
+/** What the image runs (Dockerfile CMD), in the process's folder. */
+export const START_COMMAND = ['node', '--import', 'tsx', 'src/main.ts'];
+
+/** The repo is copied to /app in the image (Dockerfile WORKDIR /app): container paths map back to it. */
+export const IMAGE_ROOT = '/app';
+
+export function repoPathOfImagePath(imagePath: string): string {
+  if (imagePath !== IMAGE_ROOT && !imagePath.startsWith(`${IMAGE_ROOT}/`)) throw new Error(`${imagePath} is not under ${IMAGE_ROOT}`);
+  return imagePath.slice(IMAGE_ROOT.length).replace(/^\//, '');
+}
+
+/** `dns:///host:port` or `host:port`. */
+export function parseGrpcTarget(target: string): { scheme: string; host: string; port: number } {
+  const match = /^(?:(dns):\/\/\/)?([^:/]+):(\d+)$/.exec(target);
+  if (!match) throw new Error(`not a gRPC target: ${target}`);
+  return { scheme: match[1] ?? '', host: match[2] ?? '', port: Number(match[3]) };
+}
+
+/** The service has Prisma migrations (a folder with migration.sql under prisma/migrations). */
+export function migrationNames(serviceDir: string): string[] {
+  const dir = repoPath(serviceDir, 'prisma', 'migrations');
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && fs.existsSync(repoPath(serviceDir, 'prisma', 'migrations', entry.name, 'migration.sql')))
+    .map((entry) => entry.name)
+    .sort();
+}
+
+/** The statements of an SQL script: comments and blank lines dropped, so that two copies compare by content. */
+export function sqlStatements(text: string): string[] {
+  return text
+    .split('\n')
+    .map((line) => line.replace(/--.*$/, '').trim())
+    .filter((line) => line.length > 0);
+}
+
+/** Databases the init SQL creates, each with its owner role and the environment variable holding its password. */
+export function initSqlDatabases(text: string): { database: string; owner: string; passwordEnv: string }[] {
+  const statements = sqlStatements(text).join('\n');
+  const passwordVariable = new Map<string, string>();
+  for (const match of statements.matchAll(/^\\getenv\s+(\w+)\s+(\w+)$/gm)) passwordVariable.set(match[1] ?? '', match[2] ?? '');
+  const rolePassword = new Map<string, string>();
+  for (const match of statements.matchAll(/CREATE ROLE (\w+) LOGIN PASSWORD :'(\w+)'/g)) {
+    rolePassword.set(match[1] ?? '', passwordVariable.get(match[2] ?? '') ?? '');
+  }
+  return [...statements.matchAll(/CREATE DATABASE (\w+) OWNER (\w+)/g)].map((match) => ({
+    database: match[1] ?? '',
+    owner: match[2] ?? '',
+    passwordEnv: rolePassword.get(match[2] ?? '') ?? '',
+  }));
+}
