@@ -10,3 +10,4 @@ export * from './grpc/implement';
 export * from './grpc/server';
 export * from './grpc/client';
 export * from './grpc/breaker-registry';
+export * from './db';

@@ -22,10 +22,11 @@ describe('gRPC contracts', () => {
     const fresh = mkdtempSync(path.join(tmpdir(), 'shop-gen-'));
     try {
       execFileSync(buf, ['generate', '--output', fresh], { cwd: protoDir, stdio: 'pipe' });
+      execFileSync(buf, ['build', '--as-file-descriptor-set', '-o', path.join(fresh, 'gen', 'descriptor-set.binpb')], { cwd: protoDir, stdio: 'pipe' });
       const expected = filesUnder(path.join(fresh, 'gen')).sort();
       expect(filesUnder(path.join(protoDir, 'gen')).sort()).toEqual(expected);
       for (const file of expected) {
-        expect(readFileSync(path.join(protoDir, 'gen', file), 'utf8')).toBe(readFileSync(path.join(fresh, 'gen', file), 'utf8'));
+        expect(readFileSync(path.join(protoDir, 'gen', file)).equals(readFileSync(path.join(fresh, 'gen', file)))).toBe(true);
       }
     } finally {
       rmSync(fresh, { recursive: true, force: true });

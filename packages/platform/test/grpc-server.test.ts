@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import path from 'node:path';
 import { credentials, loadPackageDefinition, type GrpcObject, type ServiceClientConstructor, type ClientDuplexStream } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
@@ -7,6 +8,8 @@ import { PaymentServiceService } from '@shop/proto/gen/shop/payment/v1/payment';
 import { createServiceClient } from '../src/grpc/client';
 import { memoryLogger, startBehaviourServer } from './support';
 
+const buf = path.join(require.resolve('@bufbuild/buf/package.json'), '..', 'bin', 'buf');
+const run = promisify(execFile);
 const reflectionProto = path.join(path.dirname(require.resolve('@grpc/reflection/package.json')), 'build/proto');
 
 /** Lists services through the real reflection protocol, as grpcurl does. */
@@ -18,7 +21,7 @@ async function listServicesByReflection(port: number, version: 'v1' | 'v1alpha')
   try {
     const stream = (client as unknown as { ServerReflectionInfo(): ClientDuplexStream<object, { list_services_response?: { service: Array<{ name: string }> } }> }).ServerReflectionInfo();
     const names = await new Promise<string[]>((resolve, reject) => {
-      stream.on('data', (message) => resolve((message.list_services_response?.service ?? []).map((service) => service.name)));
+      stream.on('data', (message: { list_services_response?: { service: Array<{ name: string }> } }) => resolve((message.list_services_response?.service ?? []).map((service) => service.name)));
       stream.on('error', reject);
       stream.write({ list_services: '' });
     });
@@ -56,6 +59,23 @@ describe('gRPC server bootstrap', () => {
         'grpc.reflection.v1alpha.ServerReflection',
         'shop.payment.v1.PaymentService',
       ]);
+    } finally {
+      await server.shutdown();
+    }
+  });
+
+  it('lets `buf curl` (like grpcurl) describe and call a method through reflection alone', async () => {
+    const { server } = await startBehaviourServer();
+    const base = `http://127.0.0.1:${server.port}`;
+    const curl = (...args: string[]) => run(buf, ['curl', '--protocol', 'grpc', '--http2-prior-knowledge', ...args]);
+    try {
+      const methods = (await curl('--list-methods', base)).stdout;
+      expect(methods).toContain('shop.payment.v1.PaymentService/AuthorizePayment');
+      expect(methods).toContain('grpc.health.v1.Health/Check');
+      await expect(curl('-d', '{"paymentId":"missing-1"}', `${base}/shop.payment.v1.PaymentService/GetPayment`)).rejects.toMatchObject({
+        stderr: expect.stringContaining('not_found'),
+      });
+      expect(JSON.parse((await curl('-d', '{}', `${base}/grpc.health.v1.Health/Check`)).stdout)).toEqual({ status: 'SERVING' });
     } finally {
       await server.shutdown();
     }

@@ -6,7 +6,7 @@ import { isRemoteServiceError, toServiceError } from '../errors/grpc-status';
 import type { Logger } from '../logger';
 import { AUTHORIZATION_HEADER, currentRequestContext, REQUEST_ID_HEADER } from '../request-context';
 import { breakerState, registerBreaker, unregisterBreaker } from './breaker-registry';
-import type { RequestOf, ResponseOf, ServiceDefinitionLike } from './method-types';
+import type { AnyServiceDefinition, RequestOf, ResponseOf, UnaryKeys } from './method-types';
 
 export interface CallOptions {
   /** Overrides the method's default deadline (still capped by the incoming call's remaining deadline). */
@@ -25,7 +25,7 @@ export interface BreakerOptions {
   resetTimeoutMs?: number;
 }
 
-export interface ServiceClientOptions<D extends ServiceDefinitionLike> {
+export interface ServiceClientOptions<D extends AnyServiceDefinition> {
   /** Short peer name for breaker names and logs, e.g. "payment". */
   service: string;
   /** host:port, or a gRPC target such as dns:///payment:50054 (spread over all addresses, round robin). */
@@ -40,8 +40,8 @@ export interface ServiceClientOptions<D extends ServiceDefinitionLike> {
   channelOptions?: ChannelOptions;
 }
 
-export type ServiceClient<D extends ServiceDefinitionLike> = {
-  [K in keyof D]: (request: RequestOf<D[K]>, options?: CallOptions) => Promise<ResponseOf<D[K]>>;
+export type ServiceClient<D extends AnyServiceDefinition> = {
+  [K in UnaryKeys<D>]: (request: RequestOf<D[K]>, options?: CallOptions) => Promise<ResponseOf<D[K]>>;
 } & {
   /** Closes the channel; calls afterwards fail. */
   close(): void;
@@ -89,7 +89,7 @@ function toError(domainError: DomainError, domain: string): ServiceError {
  * fast as UNAVAILABLE (reason CIRCUIT_OPEN) without touching the network; idempotent methods are retried on
  * UNAVAILABLE while the deadline allows.
  */
-export function createServiceClient<D extends ServiceDefinitionLike>(
+export function createServiceClient<D extends AnyServiceDefinition>(
   definition: D,
   options: ServiceClientOptions<D>,
 ): ServiceClient<D> {
@@ -109,6 +109,8 @@ export function createServiceClient<D extends ServiceDefinitionLike>(
 
   for (const key of Object.keys(definition) as Array<keyof D & string>) {
     const method = definition[key]!;
+    // Streaming methods (health Watch) are not part of the unary call path.
+    if (method.requestStream || method.responseStream) continue;
     const name = `${options.service}.${key}`;
     const send = (request: unknown, metadata: Metadata, deadline: number) =>
       new Promise<unknown>((resolve, reject) => {

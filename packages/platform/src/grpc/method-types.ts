@@ -14,6 +14,23 @@ export interface UnaryMethodDefinition<Req, Res> {
 export type AnyUnaryMethod = UnaryMethodDefinition<any, any>;
 export type ServiceDefinitionLike = Record<string, AnyUnaryMethod>;
 
+/** Any generated method, streaming ones included (e.g. grpc.health.v1.Health/Watch). */
+export interface AnyMethodDefinition {
+  path: string;
+  requestStream: boolean;
+  responseStream: boolean;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  requestSerialize(value: any): Buffer;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  responseDeserialize(bytes: Buffer): any;
+}
+export type AnyServiceDefinition = Record<string, AnyMethodDefinition>;
+
+/** The keys of a definition's unary methods: the ones the client factory exposes. */
+export type UnaryKeys<D> = {
+  [K in keyof D]: D[K] extends { requestStream: false; responseStream: false } ? K : never;
+}[keyof D];
+
 export type RequestOf<M> = M extends { requestDeserialize(bytes: Buffer): infer Req } ? Req : never;
 export type ResponseOf<M> = M extends { responseDeserialize(bytes: Buffer): infer Res } ? Res : never;
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { dropDatabase, isPgError, withClient } from '../db/database-admin';
 import { databaseUrl } from '../db/database-url';
-import { serviceDir, type ServiceName } from '../db/services';
+import { hasMigrations, serviceDir, type ServiceName } from '../db/services';
 import { ADMIN_URL_ENV, EXTERNAL_URL_ENV, RUN_ID_ENV, templateName, testDatabasePrefix } from './environment';
 import { ensureTemplate } from './templates';
 
@@ -57,6 +57,7 @@ export function createTestDatabase(service: ServiceName): Promise<TestDatabase> 
 
 /** createTestDatabase for any folder with a prisma.config.ts and prisma/migrations (the harness's own tests use a scratch one). */
 export async function createTestDatabaseFrom(service: string, dir: string): Promise<TestDatabase> {
+  if (!hasMigrations(dir)) throw new Error(`${dir} has no prisma/migrations/*/migration.sql yet: nothing to create a test database from`);
   const server = adminUrl();
   await ensureTemplate(server, service, dir, { migrateExisting: false });
   const name = uniqueName(service);
