@@ -1,4 +1,5 @@
 import { PaymentStatus } from '@shop/proto/gen/shop/payment/v1/payment';
+import { cardFingerprint, requestFingerprint } from '../src/domain/fingerprint';
 import { authorizeRequest, card, failure, rid, startHarness, status, TEST_CARD, usd, type Harness } from './support';
 
 // Each suite starts a server over a fresh database, and the machine is shared: hooks and tests get room.
@@ -95,7 +96,7 @@ describe('a duplicate that cannot wait long enough', () => {
   let harness: Harness;
 
   beforeAll(async () => {
-    harness = await startHarness({ PROCESSOR_LATENCY_MS: '1500', IDEMPOTENCY_WAIT_MS: '100' });
+    harness = await startHarness({ PROCESSOR_LATENCY_MS: '3000', IDEMPOTENCY_WAIT_MS: '100' });
   });
 
   afterAll(async () => {
@@ -116,5 +117,58 @@ describe('a duplicate that cannot wait long enough', () => {
     const original = await first;
     const later = await harness.payments.authorizePayment(request);
     expect(later.payment?.id).toBe(original.payment?.id);
+  });
+});
+
+describe('a request whose first attempt died mid-way', () => {
+  const SECRET = 'test-card-fingerprint-secret';
+  let harness: Harness;
+
+  beforeAll(async () => {
+    harness = await startHarness({ CARD_FINGERPRINT_SECRET: SECRET, IDEMPOTENCY_WAIT_MS: '200' });
+  });
+
+  afterAll(async () => {
+    await harness.close();
+  });
+
+  // What the service records when it claims an authorization: the row a crashed process leaves behind.
+  const leaveClaim = async (request: ReturnType<typeof authorizeRequest>, lockedUntil: Date) => {
+    const fingerprint = requestFingerprint({
+      operation: 'authorize',
+      orderId: request.orderId,
+      amount: `${request.amount.amountMinor}`,
+      currency: request.amount.currencyCode,
+      card: cardFingerprint(SECRET, request.card),
+    });
+    await harness.query(
+      "INSERT INTO idempotency_keys (request_id, operation, fingerprint, state, locked_until) VALUES ($1, 'authorize', $2, 'IN_PROGRESS', $3)",
+      [request.requestId, fingerprint, lockedUntil],
+    );
+  };
+
+  it('is taken over by a retry once its lease has run out', async () => {
+    const request = authorizeRequest();
+    await leaveClaim(request, new Date(Date.now() - 1_000));
+    const { payment } = await harness.payments.authorizePayment(request);
+    expect(payment?.status).toBe(PaymentStatus.PAYMENT_STATUS_AUTHORIZED);
+    const keys = await harness.query<{ state: string; payment_id: string }>('SELECT state, payment_id FROM idempotency_keys WHERE request_id = $1', [request.requestId]);
+    expect(keys).toEqual([{ state: 'COMPLETED', payment_id: payment?.id }]);
+  });
+
+  it('blocks retries with ABORTED REQUEST_IN_PROGRESS while its lease holds', async () => {
+    const request = authorizeRequest();
+    await leaveClaim(request, new Date(Date.now() + 60_000));
+    const error = await failure(harness.payments.authorizePayment(request));
+    expect(error.code).toBe(status.ABORTED);
+    expect(error.reason).toBe('REQUEST_IN_PROGRESS');
+    expect(await harness.query('SELECT 1 FROM payments WHERE order_id = $1', [request.orderId])).toHaveLength(0);
+  });
+
+  it('still rejects other parameters under the same request id', async () => {
+    const request = authorizeRequest();
+    await leaveClaim(request, new Date(Date.now() - 1_000));
+    const error = await failure(harness.payments.authorizePayment({ ...request, amount: usd(1n) }));
+    expect(error.reason).toBe('IDEMPOTENCY_KEY_REUSED');
   });
 });

@@ -1,7 +1,4 @@
-// Telemetry first: it must patch grpc-js, http and pg before anything else loads them.
-import { startTelemetry } from '@shop/platform/telemetry';
-const telemetry = startTelemetry('product');
-
+import { telemetry } from './instrumentation';
 import { createLogger, handleShutdownSignals } from '@shop/platform';
 import { loadProductConfig } from './config';
 import { startProductService } from './service';
@@ -9,19 +6,25 @@ import { startProductService } from './service';
 async function main(): Promise<void> {
   const config = loadProductConfig();
   const logger = createLogger({ service: 'product', level: config.LOG_LEVEL });
-  const service = await startProductService(config, { logger });
-  handleShutdownSignals(
-    {
-      shutdown: async () => {
-        await service.shutdown();
-        await telemetry.shutdown();
+  try {
+    const service = await startProductService(config, { logger });
+    handleShutdownSignals(
+      {
+        async shutdown() {
+          await service.shutdown();
+          await telemetry.shutdown();
+        },
       },
-    },
-    logger,
-  );
+      logger,
+    );
+  } catch (error) {
+    logger.fatal({ err: error }, 'product service failed to start');
+    process.exit(1);
+  }
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  // Configuration errors arrive before there is a logger.
+  console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });

@@ -26,6 +26,9 @@ describe('writes', () => {
 
     const { product } = await h.products.getProduct({ id: created.id }, { token: null });
     expect(product).toEqual(created);
+
+    // proto3 cannot tell an unset `active` from false: new products are always for sale.
+    expect((await h.createProduct({ active: false })).active).toBe(true);
   });
 
   it('refuses writes from customers (PERMISSION_DENIED) and anonymous callers (UNAUTHENTICATED)', async () => {

@@ -51,3 +51,30 @@ it('returns the stock of a held reservation once its TTL has passed', async () =
   expect(await auditStock(h, product.id)).toMatchObject({ onHand: 3, reserved: 1, available: 2 });
   expect((await h.inventory.getReservation({ reservationId: longLived }, { token: customer })).reservation!.state).toBe(ReservationState.RESERVATION_STATE_HELD);
 });
+
+it('expires each reservation once when several replicas sweep the same database', async () => {
+  const replica = await startHarness({ RESERVATION_SWEEP_INTERVAL_MS: '600000' }, h);
+  try {
+    const customer = await h.token('CUSTOMER');
+    const product = await h.createProduct({ stock: 40 });
+    const ids = Array.from({ length: 30 }, () => randomUUID());
+    await Promise.all(
+      ids.map((reservationId) =>
+        h.inventory.reserveStock({ reservationId, items: [{ productId: product.id, quantity: 1 }], ttl: { seconds: 1n, nanos: 0 } }, { token: customer }),
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    // Both replicas race over the same due reservations (plus the first one's timer, ticking every 200 ms).
+    const counts = await Promise.all([h.sweepNow(), replica.sweepNow(), replica.sweepNow()]);
+    const audit = await eventually(() => auditStock(h, product.id), (a) => a.reserved === 0);
+    expect(audit).toMatchObject({ onHand: 40, reserved: 0, available: 40 });
+    expect(counts.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(ids.length);
+    const [expired] = await h.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM stock_movements WHERE product_id = $1 AND kind = 'EXPIRE'",
+      [product.id],
+    );
+    expect(expired!.n).toBe(ids.length);
+  } finally {
+    await replica.close();
+  }
+});

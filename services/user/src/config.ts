@@ -1,5 +1,6 @@
 import { env, loadConfig, serviceConfigSchema } from '@shop/platform';
 import { z } from 'zod';
+import { parseServiceCredentials } from './domain/service-clients';
 
 const optionalSecret = z
   .string()
@@ -23,6 +24,21 @@ export const configSchema = serviceConfigSchema({ port: 50051 })
     ADMIN_EMAIL: optionalSecret,
     ADMIN_PASSWORD: optionalSecret,
     ADMIN_NAME: z.string().default('Administrator'),
+    /**
+     * Internal callers allowed the client-credentials grant, "<client id>:<secret>,...". The default serves local
+     * development only; deployments set their own secrets (and the order service's SERVICE_CLIENT_SECRET).
+     */
+    SERVICE_CREDENTIALS: z
+      .string()
+      .default('order:dev-order-service-secret')
+      .transform((raw, ctx) => {
+        try {
+          return parseServiceCredentials(raw);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: (error as Error).message });
+          return z.NEVER;
+        }
+      }),
   })
   .refine((config) => !(config.JWT_PRIVATE_KEY_JWK && config.JWT_PRIVATE_KEY_PEM), {
     message: 'set JWT_PRIVATE_KEY_JWK or JWT_PRIVATE_KEY_PEM, not both',

@@ -8,6 +8,7 @@ import { createUserRepository } from './data/user-repository';
 import { AccountService } from './domain/account-service';
 import { ensureAdminAccount } from './domain/admin-bootstrap';
 import { AuthService } from './domain/auth-service';
+import { ServiceClientAuthenticator } from './domain/service-clients';
 import { createUserPageTokens } from './domain/pagination';
 import { userServiceRegistration } from './grpc/user-service-handlers';
 import { createAccessTokenIssuer } from './security/access-token-issuer';
@@ -32,16 +33,18 @@ export async function startUserService(config: UserServiceConfig, options: { log
   try {
     const keys = await loadSigningKeys(signingKeySource(config, db));
     const users = createUserRepository(db);
+    const accessTokens = createAccessTokenIssuer(keys, {
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+      ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+    });
+    const serviceClients = new ServiceClientAuthenticator(config.SERVICE_CREDENTIALS, accessTokens);
     const auth = new AuthService({
       users,
       refreshTokens: createRefreshTokenRepository(db),
       failures: createSignInFailureRepository(db),
       hasher: await createArgon2Hasher(),
-      accessTokens: createAccessTokenIssuer(keys, {
-        issuer: config.JWT_ISSUER,
-        audience: config.JWT_AUDIENCE,
-        ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
-      }),
+      accessTokens,
       refreshMinter: refreshTokenMinter,
       throttle: {
         windowSeconds: config.SIGN_IN_WINDOW_SECONDS,
@@ -68,7 +71,7 @@ export async function startUserService(config: UserServiceConfig, options: { log
       serviceName: 'user',
       host: config.GRPC_HOST,
       port: config.GRPC_PORT,
-      services: [userServiceRegistration({ auth, accounts, keys })],
+      services: [userServiceRegistration({ auth, accounts, keys, serviceClients })],
       logger,
       verifier,
       readiness: () => pingDatabase(db),

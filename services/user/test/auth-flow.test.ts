@@ -1,4 +1,5 @@
 import { status } from '@grpc/grpc-js';
+import { hash } from '@node-rs/argon2';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { expectGrpcError } from './support/errors';
 import { PASSWORD, queryDatabase, startUserServiceForTest, uniqueEmail } from './support/harness';
@@ -82,6 +83,16 @@ describe('UserService sign-up, sign-in and sessions', () => {
 
     const me = await harness.client.call('getUser', { userId: '' }, tokens.accessToken);
     expect(me.user?.email).toBe(email);
+  });
+
+  it('renews a hash made under an older policy at the next successful sign-in', async () => {
+    const email = await registered();
+    const weak = await hash(PASSWORD, { memoryCost: 4096, timeCost: 1, parallelism: 1 });
+    await queryDatabase(harness.db.url, 'UPDATE users SET password_hash = $1 WHERE email = $2', [weak, email]);
+    await signIn(email);
+    const [row] = await queryDatabase<{ password_hash: string }>(harness.db.url, 'SELECT password_hash FROM users WHERE email = $1', [email]);
+    expect(row?.password_hash).toContain('m=19456,t=2,p=1');
+    await signIn(email);
   });
 
   it('answers an unknown email and a wrong password with the same UNAUTHENTICATED message', async () => {

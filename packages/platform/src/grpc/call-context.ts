@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Metadata } from '@grpc/grpc-js';
-import { bearerToken, type Principal } from '../auth/principal';
+import { bearerToken, isUserPrincipal, type Principal, type UserPrincipal } from '../auth/principal';
 import type { TokenVerifier } from '../auth/token-verifier';
 import { permissionDenied, unauthenticated } from '../errors/domain-error';
 import type { Logger } from '../logger';
@@ -15,12 +15,14 @@ export interface CallContext {
   logger: Logger;
   /** Raw `authorization` metadata, for forwarding. */
   authorization: string | undefined;
-  /** The verified caller; UNAUTHENTICATED when no valid token was sent. */
-  principal(): Promise<Principal>;
-  /** The verified caller, or undefined for anonymous calls; an invalid token is still UNAUTHENTICATED. */
-  optionalPrincipal(): Promise<Principal | undefined>;
-  /** The verified caller, who must be an admin (PERMISSION_DENIED otherwise). */
-  requireAdmin(): Promise<Principal>;
+  /** The verified end user calling; UNAUTHENTICATED without a valid token, PERMISSION_DENIED for service tokens. */
+  principal(): Promise<UserPrincipal>;
+  /** The verified end user, or undefined for anonymous calls; an invalid token is still UNAUTHENTICATED. */
+  optionalPrincipal(): Promise<UserPrincipal | undefined>;
+  /** The verified caller, end user or internal service (role SERVICE), for RPCs other services call. */
+  caller(): Promise<Principal>;
+  /** The verified end user, who must be an admin (PERMISSION_DENIED otherwise). */
+  requireAdmin(): Promise<UserPrincipal>;
 }
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -41,7 +43,7 @@ export function createCallContext(args: {
   const authorization = typeof raw === 'string' ? raw : undefined;
   let verified: Promise<Principal | undefined> | undefined;
 
-  const optionalPrincipal = (): Promise<Principal | undefined> => {
+  const verifiedCaller = (): Promise<Principal | undefined> => {
     verified ??= (async () => {
       if (authorization === undefined) return undefined;
       const token = bearerToken(authorization);
@@ -50,10 +52,20 @@ export function createCallContext(args: {
     })();
     return verified;
   };
-  const principal = async (): Promise<Principal> => {
+  const optionalPrincipal = async (): Promise<UserPrincipal | undefined> => {
+    const caller = await verifiedCaller();
+    if (caller && !isUserPrincipal(caller)) throw permissionDenied('This operation is for signed-in users');
+    return caller;
+  };
+  const principal = async (): Promise<UserPrincipal> => {
     const caller = await optionalPrincipal();
     if (!caller) throw unauthenticated();
     return caller;
+  };
+  const caller = async (): Promise<Principal> => {
+    const found = await verifiedCaller();
+    if (!found) throw unauthenticated();
+    return found;
   };
 
   return {
@@ -64,10 +76,11 @@ export function createCallContext(args: {
     authorization,
     principal,
     optionalPrincipal,
+    caller,
     async requireAdmin() {
-      const caller = await principal();
-      if (caller.role !== 'ADMIN') throw permissionDenied('This operation requires the admin role');
-      return caller;
+      const user = await principal();
+      if (user.role !== 'ADMIN') throw permissionDenied('This operation requires the admin role');
+      return user;
     },
   };
 }

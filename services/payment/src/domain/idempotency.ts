@@ -47,7 +47,8 @@ export async function runOnce(
       try {
         return await work();
       } catch (error) {
-        await store.releaseRequest(request.requestId);
+        // If even the release fails, the lease frees the key later; the caller needs the original error.
+        await store.releaseRequest(request.requestId).catch(() => undefined);
         throw error;
       }
     }

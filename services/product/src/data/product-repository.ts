@@ -1,27 +1,10 @@
 import { alreadyExists, notFound } from '@shop/platform';
-import type { ProductCursor, ProductFilters } from '../domain/listing';
-import type { ProductInput, ProductRecord } from '../domain/product';
+import type { ProductRecord } from '../domain/product';
+import type { ProductStore } from '../domain/ports';
 import { Prisma, type Product as ProductModel } from '../generated/prisma/client';
 import type { Database } from './database';
 import { buildListProductsQuery } from './list-products-sql';
 import { PRODUCT_COLUMNS, productFromRow, type ProductRow } from './product-rows';
-
-export interface ProductPage {
-  products: ProductRecord[];
-  /** Where the next page starts, or undefined on the last page. */
-  next: ProductCursor | undefined;
-}
-
-export interface ProductRepository {
-  create(input: ProductInput): Promise<ProductRecord>;
-  get(id: string): Promise<ProductRecord | undefined>;
-  /** The products found among `ids` (any order; missing ids are simply absent). */
-  getMany(ids: readonly string[]): Promise<ProductRecord[]>;
-  list(filters: ProductFilters, cursor: ProductCursor | undefined, pageSize: number): Promise<ProductPage>;
-  update(id: string, changes: Partial<ProductInput>): Promise<ProductRecord>;
-  /** Idempotent: an archived product keeps its first archive time. */
-  archive(id: string): Promise<ProductRecord>;
-}
 
 const fromModel = (model: ProductModel): ProductRecord => ({
   id: model.id,
@@ -46,7 +29,7 @@ function translateWriteError(error: unknown, id?: string): never {
   throw error;
 }
 
-export function createProductRepository(db: Database): ProductRepository {
+export function createProductRepository(db: Database): ProductStore {
   const { prisma, pool } = db;
   return {
     async create(input) {

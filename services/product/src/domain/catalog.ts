@@ -1,5 +1,6 @@
 import { notFound, resolvePageSize, type PageTokenCodec } from '@shop/platform';
 import { filterFingerprint, PRODUCT_PAGE_LIMITS, validateFilters, type ProductCursor, type ProductFilters } from './listing';
+import type { ProductStore } from './ports';
 import {
   isProductId,
   resolveUpdateMask,
@@ -8,16 +9,6 @@ import {
   type ProductInput,
   type ProductRecord,
 } from './product';
-
-/** What catalog decisions need from storage (src/data/product-repository implements it). */
-export interface ProductStore {
-  create(input: ProductInput): Promise<ProductRecord>;
-  get(id: string): Promise<ProductRecord | undefined>;
-  getMany(ids: readonly string[]): Promise<ProductRecord[]>;
-  list(filters: ProductFilters, cursor: ProductCursor | undefined, pageSize: number): Promise<{ products: ProductRecord[]; next: ProductCursor | undefined }>;
-  update(id: string, changes: Partial<ProductInput>): Promise<ProductRecord>;
-  archive(id: string): Promise<ProductRecord>;
-}
 
 export function isProductCursor(value: unknown): value is ProductCursor {
   if (typeof value !== 'object' || value === null) return false;
@@ -29,7 +20,7 @@ const productNotFound = (id: string) => notFound(`Product ${id} does not exist`,
 
 export function createCatalog(store: ProductStore, tokens: PageTokenCodec<ProductCursor>) {
   return {
-    create: (input: ProductInput) => store.create(validateNewProduct(input)),
+    create: (input: Partial<ProductInput>) => store.create(validateNewProduct(input)),
 
     /** Archived products resolve too: past orders still show them. */
     async get(id: string): Promise<ProductRecord> {

@@ -1,3 +1,5 @@
+import type { ProductCursor, ProductFilters } from './listing';
+import type { ProductInput, ProductRecord } from './product';
 import type { AdjustmentInput, MovementRecord, StockRecord } from './stock';
 import type { ReservationAction, ReservationItem, ReservationRecord } from './reservation';
 
@@ -22,4 +24,14 @@ export interface InventoryStore {
   getReservation(id: string): Promise<ReservationRecord | undefined>;
   /** Ids of held reservations whose TTL has passed, oldest first. */
   dueForExpiry(limit: number): Promise<string[]>;
+}
+
+/** What catalog decisions need from storage (src/data/product-repository implements it). */
+export interface ProductStore {
+  create(input: ProductInput): Promise<ProductRecord>;
+  get(id: string): Promise<ProductRecord | undefined>;
+  getMany(ids: readonly string[]): Promise<ProductRecord[]>;
+  list(filters: ProductFilters, cursor: ProductCursor | undefined, pageSize: number): Promise<{ products: ProductRecord[]; next: ProductCursor | undefined }>;
+  update(id: string, changes: Partial<ProductInput>): Promise<ProductRecord>;
+  archive(id: string): Promise<ProductRecord>;
 }

@@ -79,11 +79,24 @@ const ALL_FIELDS: ReadonlySet<UpdatableField> = new Set<UpdatableField>([
   'sku', 'name', 'description', 'price', 'category', 'imageUrls', 'active',
 ]);
 
-/** Validates a new product; INVALID_ARGUMENT lists every bad field at once. */
-export function validateNewProduct(input: ProductInput): ProductInput {
+/**
+ * Validates a new product; INVALID_ARGUMENT lists every bad field at once. New products are for sale: proto3
+ * cannot tell an unset `active` from false, so hiding one is an explicit update or an archive.
+ */
+export function validateNewProduct(input: Partial<ProductInput>): ProductInput {
   const violations = violationsOf(input, ALL_FIELDS);
   if (violations.length > 0) throw invalidArgument('The product is not valid', violations);
-  return { ...input, name: input.name.trim(), category: input.category.trim() };
+  // Every field is present once validation passed (the violations above cover each missing one).
+  return {
+    sku: input.sku!,
+    name: input.name!.trim(),
+    description: input.description ?? '',
+    priceMinor: input.priceMinor!,
+    currency: input.currency!,
+    category: input.category!.trim(),
+    imageUrls: input.imageUrls ?? [],
+    active: true,
+  };
 }
 
 // Field mask paths as clients may spell them (proto snake_case or JSON camelCase).

@@ -1,7 +1,6 @@
 import { implement, invalidArgument, type ServiceRegistration } from '@shop/platform';
 import { ProductServiceService } from '@shop/proto/gen/shop/product/v1/product';
 import type { Catalog } from '../domain/catalog';
-import type { ProductInput } from '../domain/product';
 import { inputFromProto, sortFromProto, toProto } from './mappers';
 
 const MAX_BATCH = 100;
@@ -11,9 +10,7 @@ export function productServiceHandlers(catalog: Catalog): ServiceRegistration {
   return implement(ProductServiceService, {
     async createProduct(request, ctx) {
       await ctx.requireAdmin();
-      const input = inputFromProto(request.product);
-      // New products are for sale unless the admin says otherwise; proto3 cannot tell "false" from "unset".
-      const product = await catalog.create({ active: true, ...input } as ProductInput);
+      const product = await catalog.create(inputFromProto(request.product));
       return { product: toProto(product) };
     },
 

@@ -8,6 +8,9 @@ import { Pool } from 'pg';
 import { loadProductConfig } from '../../src/config';
 import { startProductService } from '../../src/service';
 
+// Real databases and servers on a shared 2-core machine: generous per-test time, no timing assertions anywhere.
+jest.setTimeout(60_000);
+
 const ISSUER = 'test-issuer';
 const AUDIENCE = 'test-audience';
 const KID = 'product-test-key';
@@ -24,6 +27,8 @@ type Caller<D> = {
 };
 
 export interface Harness {
+  /** The database URL, so that a second replica can be started on the same database. */
+  databaseUrl: string;
   products: Caller<typeof ProductServiceService>;
   inventory: Caller<typeof InventoryServiceService>;
   token(role: Role): Promise<string>;
@@ -35,9 +40,12 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** A real product service on an ephemeral port over a fresh database, called through real grpc-js. */
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
-  const database = await createTestDatabase('product');
+/**
+ * A real product service on an ephemeral port over a fresh database, called through real grpc-js. With
+ * `replicaOf`, a second replica on the other harness's database (which that harness owns and drops).
+ */
+export async function startHarness(env: Record<string, string> = {}, replicaOf?: Harness): Promise<Harness> {
+  const database = replicaOf ? { url: replicaOf.databaseUrl, drop: async () => undefined } : await createTestDatabase('product');
   const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
   const publicJwk = { ...(await exportJWK(publicKey)), kid: KID, alg: 'EdDSA', use: 'sig' };
   const verifier = createTokenVerifier({ issuer: ISSUER, audience: AUDIENCE, keys: async () => [publicJwk] });
@@ -95,6 +103,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const inventory = callerOf(InventoryServiceService);
 
   return {
+    databaseUrl: database.url,
     products,
     inventory,
     token,

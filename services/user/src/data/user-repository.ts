@@ -55,6 +55,10 @@ export function createUserRepository(db: UserDatabase): UserStore {
       }
     },
 
+    async replacePasswordHash(id, previousHash, nextHash) {
+      await db.user.updateMany({ where: { id, passwordHash: previousHash }, data: { passwordHash: nextHash } });
+    },
+
     async list(after, limit) {
       const rows = await db.user.findMany({
         where: after

@@ -61,12 +61,16 @@ export class AuthService {
     const clientAddress = input.clientAddress?.trim().slice(0, 64) || undefined;
     const attemptId = await this.admitAttempt(accountKey, clientAddress);
 
-    const credentials = await this.deps.users.findCredentials(accountKey);
+    let credentials: Awaited<ReturnType<UserStore['findCredentials']>>;
     let valid = false;
-    if (credentials === null) {
-      await this.deps.hasher.verifyDummy(input.password);
-    } else {
-      valid = await this.deps.hasher.verify(credentials.passwordHash, input.password);
+    try {
+      credentials = await this.deps.users.findCredentials(accountKey);
+      if (credentials === null) await this.deps.hasher.verifyDummy(input.password);
+      else valid = await this.deps.hasher.verify(credentials.passwordHash, input.password);
+    } catch (error) {
+      // Our failure, not the caller's: it must not count against them.
+      await this.deps.failures.release(attemptId).catch(() => undefined);
+      throw error;
     }
     if (credentials === null || !valid) {
       // The reserved attempt stays recorded: that is the failure.
@@ -75,6 +79,7 @@ export class AuthService {
     }
     await this.deps.failures.release(attemptId);
     await this.deps.failures.clearAccount(accountKey);
+    await this.upgradeHash(credentials.user.id, credentials.passwordHash, input.password);
     const tokens = await this.startSession(credentials.user);
     return { user: credentials.user, tokens };
   }
@@ -117,6 +122,12 @@ export class AuthService {
     await this.deps.refreshTokens.revokeFamily(stored.familyId, 'LOGOUT', this.clock());
   }
 
+  /** The plain password is only at hand at sign-in: that is when hashes made under an older policy are renewed. */
+  private async upgradeHash(userId: string, storedHash: string, password: string): Promise<void> {
+    if (!this.deps.hasher.needsRehash(storedHash)) return;
+    await this.deps.users.replacePasswordHash(userId, storedHash, await this.deps.hasher.hash(password));
+  }
+
   private async startSession(user: UserRecord): Promise<TokenPair> {
     const refresh = this.deps.refreshMinter.mint();
     await this.deps.refreshTokens.startFamily({ userId: user.id, tokenHash: refresh.hash, expiresAt: this.refreshExpiry(this.clock()) });
@@ -143,14 +154,11 @@ export class AuthService {
     await this.assertNotThrottled(accountKey, clientAddress);
     const now = this.clock();
     const since = this.windowStart(now);
-    const attemptId = await this.deps.failures.reserve({ accountKey, clientAddress, at: now });
-    const [accountRank, addressRank] = await Promise.all([
-      this.deps.failures.rank(attemptId, { accountKey }, since),
-      clientAddress === undefined ? Promise.resolve(0) : this.deps.failures.rank(attemptId, { clientAddress }, since),
-    ]);
-    if (accountRank <= maxFailuresPerAccount && addressRank <= maxFailuresPerAddress) return attemptId;
+    const attempt = await this.deps.failures.reserve({ accountKey, clientAddress, at: now, since });
+    const { accountRank, addressRank } = attempt;
+    if (accountRank <= maxFailuresPerAccount && addressRank <= maxFailuresPerAddress) return attempt.id;
     // Refused unchecked, so it is not a failure: it must not extend the lockout.
-    await this.deps.failures.release(attemptId);
+    await this.deps.failures.release(attempt.id);
     await this.assertNotThrottled(accountKey, clientAddress);
     // The attempts ahead of this one were released meanwhile (they succeeded); still refuse this one, briefly.
     throw tooManyAttempts(1);

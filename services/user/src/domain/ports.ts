@@ -9,6 +9,8 @@ export interface UserStore {
   findCredentials(email: string): Promise<{ user: UserRecord; passwordHash: string } | null>;
   updateName(id: string, name: string): Promise<UserRecord | null>;
   setRole(id: string, role: Role): Promise<UserRecord | null>;
+  /** Replaces the hash only if it is still `previousHash` (a concurrent password change wins). */
+  replacePasswordHash(id: string, previousHash: string, nextHash: string): Promise<void>;
   /** Users after the cursor in (create time, id) order. */
   list(after: UserCursor | undefined, limit: number): Promise<UserRecord[]>;
 }
@@ -30,11 +32,11 @@ export type ThrottleScope = { accountKey: string } | { clientAddress: string };
 export interface SignInFailureStore {
   /**
    * Counts an attempt as failed before its password is checked, so that a burst of parallel guesses cannot all
-   * pass the limit check. Returns the attempt's id, in insertion order.
+   * pass the limit check. Returns the attempt's id and how many failures of its account (and address, when
+   * given) since `since` were recorded up to and including it; reservations of one scope are serialised, so
+   * the ranks are exact.
    */
-  reserve(input: { accountKey: string; clientAddress: string | undefined; at: Date }): Promise<string>;
-  /** How many failures of the scope since `since` were recorded up to and including attempt `id`. */
-  rank(id: string, scope: ThrottleScope, since: Date): Promise<number>;
+  reserve(input: { accountKey: string; clientAddress: string | undefined; at: Date; since: Date }): Promise<{ id: string; accountRank: number; addressRank: number }>;
   /** Forgets an attempt that turned out not to be a failure (it succeeded, or was refused unchecked). */
   release(id: string): Promise<void>;
   /** The `limit`-th newest failure of the scope since `since`, or null when there are fewer. */
@@ -47,12 +49,17 @@ export interface SignInFailureStore {
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
   verify(hash: string, password: string): Promise<boolean>;
+  /** True when the stored hash was made with other parameters than today's policy. */
+  needsRehash(hash: string): boolean;
   /** Spends the time of a real verification, so unknown accounts answer as slowly as known ones. */
   verifyDummy(password: string): Promise<void>;
 }
 
+/** SERVICE tokens are issued to internal callers by the client-credentials grant, never to accounts. */
+export type TokenRole = Role | 'SERVICE';
+
 export interface AccessTokenIssuer {
-  issue(subject: { userId: string; role: Role }): Promise<{ token: string; expiresInSeconds: number }>;
+  issue(subject: { userId: string; role: TokenRole }): Promise<{ token: string; expiresInSeconds: number }>;
 }
 
 export interface RefreshTokenMinter {

@@ -2,6 +2,7 @@ import { implement, type ServiceRegistration } from '@shop/platform';
 import { UserServiceService } from '@shop/proto/gen/shop/user/v1/user';
 import type { AccountService } from '../domain/account-service';
 import type { AuthService } from '../domain/auth-service';
+import type { ServiceClientAuthenticator } from '../domain/service-clients';
 import type { SigningKeys } from '../security/signing-keys';
 import { roleFromProto, toProtoJwk, toProtoTokens, toProtoUser } from './mappers';
 
@@ -9,10 +10,11 @@ export interface UserHandlerDeps {
   auth: AuthService;
   accounts: AccountService;
   keys: SigningKeys;
+  serviceClients: ServiceClientAuthenticator;
 }
 
 /** shop.user.v1.UserService: translation only; the domain services decide. */
-export function userServiceRegistration({ auth, accounts, keys }: UserHandlerDeps): ServiceRegistration {
+export function userServiceRegistration({ auth, accounts, keys, serviceClients }: UserHandlerDeps): ServiceRegistration {
   return implement(UserServiceService, {
     async register(request) {
       const user = await auth.register({ email: request.email, password: request.password, name: request.name });
@@ -56,6 +58,11 @@ export function userServiceRegistration({ auth, accounts, keys }: UserHandlerDep
 
     async getJwks() {
       return { keys: keys.publicJwks.map(toProtoJwk) };
+    },
+
+    async issueServiceToken(request) {
+      const issued = await serviceClients.issueToken(request.clientId, request.clientSecret);
+      return { accessToken: issued.token, expiresInSeconds: issued.expiresInSeconds };
     },
   });
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { hash, verify, type Algorithm } from '@node-rs/argon2';
+import { hash, parseOptions, verify, type Algorithm } from '@node-rs/argon2';
 import type { PasswordHasher } from '../domain/ports';
 
 /** OWASP's argon2id minimum; the PHC string records them, so raising them later keeps old hashes verifiable. */
@@ -22,6 +22,19 @@ export async function createArgon2Hasher(): Promise<PasswordHasher> {
       } catch {
         // A malformed stored hash must not turn into a 500 or let anyone in.
         return false;
+      }
+    },
+    needsRehash(stored) {
+      try {
+        const used = parseOptions(stored);
+        return (
+          used.algorithm !== ARGON2_PARAMETERS.algorithm ||
+          used.memoryCost !== ARGON2_PARAMETERS.memoryCost ||
+          used.timeCost !== ARGON2_PARAMETERS.timeCost ||
+          used.parallelism !== ARGON2_PARAMETERS.parallelism
+        );
+      } catch {
+        return true;
       }
     },
     async verifyDummy(password) {
