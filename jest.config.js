@@ -9,10 +9,13 @@ const config = {
   globalSetup: '<rootDir>/packages/platform/src/testing/global-setup.ts',
   globalTeardown: '<rootDir>/packages/platform/src/testing/global-teardown.ts',
   maxWorkers: 2,
+  // Suites start real servers and processes; on 2 shared cores that can take a while.
+  testTimeout: 60_000,
   projects: projects.map((dir) => ({
     displayName: dir,
     rootDir: `<rootDir>/${dir}`,
     testEnvironment: 'node',
+    testTimeout: 60_000,
     testMatch: dir === 'test' ? ['<rootDir>/**/*.test.ts'] : ['<rootDir>/test/**/*.test.ts', '<rootDir>/src/**/*.test.ts'],
     testPathIgnorePatterns: ['/node_modules/', '/generated/'],
     // Type checking is `npm run typecheck`; tests only transpile, which keeps the suite fast.
