@@ -63,6 +63,14 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // `kill <npm pid>` ends npm and its `sh -c` without passing the signal on; we notice by being re-parented.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent && !stopping) {
+      say('parent process is gone: stopping');
+      void shutdown(0);
+    }
+  }, 1_000).unref();
 
   const failStart = async (error: unknown): Promise<never> => {
     say(`start failed: ${error instanceof Error ? error.message : String(error)}`);

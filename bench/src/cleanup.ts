@@ -6,10 +6,25 @@ type Undo = () => Promise<void> | void;
 
 const undos: Array<{ what: string; undo: Undo }> = [];
 const lastResorts: Array<() => void> = [];
-let running: Promise<void> | undefined;
+const late = new Set<Promise<void>>();
+let cleaning = false;
+
+async function runUndo(what: string, undo: Undo): Promise<void> {
+  try {
+    await undo();
+  } catch (error) {
+    console.error(`[bench] cleanup of ${what} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
 
 export function onCleanup(what: string, undo: Undo): void {
-  undos.push({ what, undo });
+  if (!cleaning) {
+    undos.push({ what, undo });
+    return;
+  }
+  // Started while a Ctrl-C was already cleaning up (e.g. PostgreSQL finishing its start): undo it at once.
+  const pending = runUndo(what, undo).finally(() => late.delete(pending));
+  late.add(pending);
 }
 
 /** Synchronous; run from process 'exit' when the orderly cleanup could not finish. */
@@ -17,18 +32,13 @@ export function onHardExit(kill: () => void): void {
   lastResorts.push(kill);
 }
 
-export function cleanUp(): Promise<void> {
-  running ??= (async () => {
-    while (undos.length > 0) {
-      const { what, undo } = undos.pop()!;
-      try {
-        await undo();
-      } catch (error) {
-        console.error(`[bench] cleanup of ${what} failed: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
-  })();
-  return running;
+export async function cleanUp(): Promise<void> {
+  cleaning = true;
+  while (undos.length > 0) {
+    const { what, undo } = undos.pop()!;
+    await runUndo(what, undo);
+  }
+  while (late.size > 0) await Promise.all([...late]);
 }
 
 function hardExit(): void {
@@ -41,6 +51,7 @@ function hardExit(): void {
   }
 }
 
+/** Ctrl-C: clean up, then give anything still starting a moment to register and be undone, then exit. */
 export function installSignalHandlers(): void {
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -51,7 +62,12 @@ export function installSignalHandlers(): void {
       process.exit(130);
     }
     console.error(`[bench] ${signal}: stopping and cleaning up...`);
-    void cleanUp().finally(() => process.exit(130));
+    void (async () => {
+      await cleanUp();
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await cleanUp();
+      process.exit(130);
+    })();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

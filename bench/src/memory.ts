@@ -10,9 +10,11 @@ export function rssMb(pid: number): number | undefined {
   }
 }
 
-/** Every process whose parent chain leads to `root` (PostgreSQL backends under the postmaster, for instance). */
-export function descendants(root: number): number[] {
-  const parents = new Map<number, number[]>();
+type ChildrenOf = Map<number, number[]>;
+
+/** One pass over /proc: who is whose child. */
+function processTree(): ChildrenOf {
+  const parents: ChildrenOf = new Map();
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
@@ -26,6 +28,11 @@ export function descendants(root: number): number[] {
       // Exited while we looked.
     }
   }
+  return parents;
+}
+
+/** Every process whose parent chain leads to `root` (PostgreSQL backends under the postmaster, for instance). */
+export function descendants(root: number, parents: ChildrenOf = processTree()): number[] {
   const found: number[] = [];
   const queue = [...(parents.get(root) ?? [])];
   while (queue.length > 0) {
@@ -38,17 +45,16 @@ export function descendants(root: number): number[] {
 
 export interface Watched {
   name: string;
-  pid: number;
-  /** Count the process's descendants into its figure (e.g. PostgreSQL's backends). */
-  withDescendants?: boolean;
-  /** Part of peakTotal (default true); PostgreSQL is reported on its own, not in the Node total. */
+  /** The processes making up this figure, looked up at every sample (helpers come and go). */
+  pids: (descendantsOf: (pid: number) => number[]) => number[];
+  /** Part of peakTotal (default true); PostgreSQL and helpers are reported on their own, not in the Node total. */
   inTotal?: boolean;
 }
 
 export interface MemoryReport {
-  /** Highest RSS seen per process (MB). */
+  /** Highest RSS seen per watched entry (MB). */
   peakByProcess: Record<string, number>;
-  /** Highest sum over the watched processes with inTotal at one sample (MB). */
+  /** Highest sum over the entries with inTotal at one sample (MB). */
   peakTotal: number;
   samples: number;
 }
@@ -60,11 +66,12 @@ export function startMemorySampler(watched: readonly Watched[], intervalMs = 500
   let samples = 0;
   const sample = (): void => {
     let total = 0;
-    for (const process of watched) {
-      const pids = process.withDescendants ? [process.pid, ...descendants(process.pid)] : [process.pid];
-      const mb = pids.reduce((sum, pid) => sum + (rssMb(pid) ?? 0), 0);
-      peakByProcess[process.name] = Math.max(peakByProcess[process.name] ?? 0, mb);
-      if (process.inTotal !== false) total += mb;
+    let tree: ChildrenOf | undefined;
+    const descendantsOf = (pid: number): number[] => descendants(pid, (tree ??= processTree()));
+    for (const entry of watched) {
+      const mb = entry.pids(descendantsOf).reduce((sum, pid) => sum + (rssMb(pid) ?? 0), 0);
+      peakByProcess[entry.name] = Math.max(peakByProcess[entry.name] ?? 0, mb);
+      if (entry.inTotal !== false) total += mb;
     }
     peakTotal = Math.max(peakTotal, total);
     samples += 1;
@@ -78,4 +85,18 @@ export function startMemorySampler(watched: readonly Watched[], intervalMs = 500
       return { peakByProcess, peakTotal, samples };
     },
   };
+}
+
+/** The pid of the process whose command line contains every one of `parts` (e.g. PostgreSQL's postmaster by data dir). */
+export function findPid(parts: readonly string[]): number | undefined {
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ');
+      if (parts.every((part) => cmdline.includes(part))) return Number(entry);
+    } catch {
+      // Exited while we looked.
+    }
+  }
+  return undefined;
 }

@@ -73,6 +73,14 @@ describe('edge authentication and authorization', () => {
     expect(admin.body).toEqual({ users: [expect.objectContaining({ id: 'admin-1', role: 'ADMIN' })], nextPageToken: '' });
   });
 
+  it('refuses internal service tokens (role SERVICE) on the public API with 403', async () => {
+    const token = await signAccessToken(harness.key, { ...base, sub: 'service:order', role: 'SERVICE' });
+    for (const path of ['/v1/users/me', '/v1/admin/users', '/v1/products']) {
+      const response = await call(`${harness.url}${path}`, { token });
+      expect({ path, status: response.status }).toEqual({ path, status: 403 });
+    }
+  });
+
   it('serves the JWK set from the cached keys, public members only', async () => {
     const response = await call(`${harness.url}/.well-known/jwks.json`);
     expect(response.status).toBe(200);

@@ -26,7 +26,7 @@ const orderBackend = fake(OrderServiceService, {
     if (requestId === 'reused') return { error: { code: status.FAILED_PRECONDITION, message: 'Idempotency key reused with another request', reason: 'IDEMPOTENCY_KEY_REUSED' } };
     if (requestId === 'in-flight') return { error: { code: status.ABORTED, message: 'The first request with this key is still running', reason: 'REQUEST_IN_PROGRESS' } };
     if (requestId === 'no-stock') {
-      return { error: { code: status.FAILED_PRECONDITION, message: 'Out of stock', reason: 'OUT_OF_STOCK', metadata: { orderId: 'o-9', productIds: 'p1' } } };
+      return { error: { code: status.FAILED_PRECONDITION, message: 'Out of stock', reason: 'OUT_OF_STOCK', metadata: { orderId: 'o-9', product_ids: 'p1' } } };
     }
     return { error: { code: status.INVALID_ARGUMENT, message: 'Bad order', reason: 'INVALID_ARGUMENT', fieldViolations: [{ field: 'items[0].quantity', description: 'too many' }] } };
   },
@@ -77,6 +77,16 @@ describe('gRPC status -> HTTP problem mapping through a real route', () => {
     expect(line).toMatchObject({ request_id: response.headers.get('x-request-id') });
   });
 
+  it('a transport failure (service down) is a 503 with Retry-After and no transport internals', async () => {
+    harness = await startEdgeHarness({ product: [productBackend] });
+    await harness.stopBackend('product');
+    const response = await call(`${harness.url}/v1/products/ok`);
+    expect(response.status).toBe(503);
+    expect(Number(response.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(response.body).toMatchObject({ status: 503, code: 'UNAVAILABLE', detail: 'A service needed for this request is unavailable; try again later' });
+    expect(response.text).not.toMatch(/127\.0\.0\.1|round_robin|connect/);
+  });
+
   it('a healthy answer is the product in public JSON', async () => {
     harness = await startEdgeHarness({ product: [productBackend] });
     const response = await call(`${harness.url}/v1/products/ok`);
@@ -102,7 +112,7 @@ describe('gRPC status -> HTTP problem mapping through a real route', () => {
       expect(response.body).toMatchObject({ reason: 'REQUEST_IN_PROGRESS', code: 'ABORTED' });
     });
 
-    it('OUT_OF_STOCK keeps its reason and metadata (the order id)', async () => {
+    it('OUT_OF_STOCK keeps its reason and metadata (the order id), with camelCase keys', async () => {
       harness = await startEdgeHarness({ order: [orderBackend] });
       const response = await checkout('no-stock');
       expect(response.status).toBe(400);

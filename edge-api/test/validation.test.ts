@@ -73,6 +73,8 @@ describe('edge-side validation', () => {
       expect(response.body).toMatchObject({ reason: 'VALIDATION_FAILED' });
     }
     expect((await call(`${harness.url}/v1/products?sort=price_asc&min_price=100&page_size=5`)).status).toBe(200);
+    // Large sizes are the service's to clamp, not the edge's to refuse.
+    expect((await call(`${harness.url}/v1/products?page_size=100000`)).status).toBe(200);
   });
 
   describe('checkout', () => {

@@ -126,7 +126,13 @@ describe('docker-compose.yml', () => {
         expect({ service: container.name, image: container.image }).toEqual({ service: container.name, image: expect.any(String) });
         continue;
       }
-      expect({ service: container.name, dockerfile: existsInRepo(path.join(container.build.context, container.build.dockerfile)) }).toEqual({ service: container.name, dockerfile: true });
+      const dockerfilePath = path.join(container.build.context, container.build.dockerfile);
+      expect({ service: container.name, dockerfile: existsInRepo(dockerfilePath) }).toEqual({ service: container.name, dockerfile: true });
+      const dockerfile = parseDockerfile(dockerfilePath);
+      for (const source of contextCopySources(dockerfile)) {
+        const resolved = path.join(container.build.context, substitute(source, dockerfile, container.build.args));
+        if (!resolved.includes('*')) expect({ service: container.name, copies: resolved, exists: existsInRepo(resolved) }).toEqual({ service: container.name, copies: resolved, exists: true });
+      }
     }
   });
 

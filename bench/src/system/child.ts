@@ -53,13 +53,20 @@ export function startNodeProcess(name: string, cwd: string, entry: string, env: 
     tail: () => lines.join('\n'),
     kill: () => signalGroup('SIGKILL'),
     async stop(graceMs) {
+      let killed = false;
       signalGroup('SIGTERM');
-      const timer = setTimeout(() => signalGroup('SIGKILL'), graceMs);
+      const timer = setTimeout(() => {
+        killed = !done;
+        signalGroup('SIGKILL');
+      }, graceMs);
       await exited;
       clearTimeout(timer);
+      return killed;
     },
   };
-  onCleanup(`process ${name}`, () => managed.stop(STOP_GRACE_MS));
+  onCleanup(`process ${name}`, async () => {
+    await managed.stop(STOP_GRACE_MS);
+  });
   onHardExit(() => managed.kill());
   return managed;
 }

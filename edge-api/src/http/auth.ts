@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { bearerToken, type Principal, type TokenVerifier } from '@shop/platform';
+import { bearerToken, isUserPrincipal, type Principal, type TokenVerifier } from '@shop/platform';
 import type { AuthLevel } from '../registry/route';
 import { forbidden, unauthorized } from './problem';
 
@@ -47,6 +47,8 @@ export async function authenticate(req: Request, level: AuthLevel, verifier: Acc
     throw unauthorized('Authentication is required');
   }
   const principal = await verifyHeader(header, verifier);
+  // Client-credentials tokens of internal services are for service-to-service calls, never for the public API.
+  if (!isUserPrincipal(principal)) throw forbidden('Service tokens are not accepted by the public API');
   if (level === 'admin' && principal.role !== 'ADMIN') throw forbidden('This operation requires the admin role');
   return { principal, authorization: header };
 }

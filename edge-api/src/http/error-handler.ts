@@ -1,3 +1,4 @@
+import { status } from '@grpc/grpc-js';
 import type { ErrorRequestHandler } from 'express';
 import { DomainError, isRemoteServiceError, parseServiceError, problemFromRemoteError, type Logger, type RemoteError } from '@shop/platform';
 import { HttpError, sendProblem } from './problem';
@@ -37,6 +38,22 @@ const remoteFromDomainError = (error: DomainError): RemoteError => ({
   retryAfterSeconds: error.retryAfterSeconds,
 });
 
+// Without an ErrorInfo reason these came from the gRPC transport, not from a service's decision; grpc-js's
+// messages name addresses, load-balancer state and method paths, which clients must not see.
+const TRANSPORT_DETAIL: Partial<Record<status, string>> = {
+  [status.UNAVAILABLE]: 'A service needed for this request is unavailable; try again later',
+  [status.DEADLINE_EXCEEDED]: 'A service needed for this request did not answer in time',
+  [status.CANCELLED]: 'The request was cancelled',
+  [status.UNIMPLEMENTED]: 'This operation is not implemented',
+  [status.RESOURCE_EXHAUSTED]: 'The request exceeded a limit',
+};
+
+const camelCase = (key: string): string => key.replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
+
+/** Public JSON is camelCase, including ErrorInfo metadata keys some services write in snake_case (product_ids). */
+const camelCaseKeys = (metadata: Record<string, string>): Record<string, string> =>
+  Object.fromEntries(Object.entries(metadata).map(([key, value]) => [camelCase(key), value]));
+
 /**
  * The one place HTTP errors are written: every failure becomes RFC 9457 problem+json. gRPC failures go through
  * the platform's single gRPC->HTTP table; anything unexpected is logged here and answered without internals.
@@ -58,10 +75,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     const remote = isRemoteServiceError(error) ? parseServiceError(error) : error instanceof DomainError ? remoteFromDomainError(error) : undefined;
     if (remote) {
-      const problem = problemFromRemoteError(remote);
+      const transportDetail = remote.reason === undefined ? TRANSPORT_DETAIL[remote.code] : undefined;
+      const problem = problemFromRemoteError(transportDetail ? { ...remote, message: transportDetail } : remote);
       if (problem.status >= 500) {
         logger.warn({ request_id: res.locals.requestId, grpc_code: remote.code, reason: remote.reason, path: req.path }, 'upstream call failed');
       }
+      if (problem.body.metadata) problem.body.metadata = camelCaseKeys(problem.body.metadata);
       const headers: Record<string, string> = problem.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(problem.retryAfterSeconds) };
       if (problem.status === 401) headers['WWW-Authenticate'] = 'Bearer realm="shop"';
       sendProblem(res, problem.body, headers);

@@ -1,3 +1,4 @@
+import { trace } from '@opentelemetry/api';
 import type { RequestHandler } from 'express';
 import type { Logger } from '@shop/platform';
 
@@ -8,11 +9,14 @@ import type { Logger } from '@shop/platform';
 export function requestLog(logger: Logger): RequestHandler {
   return (req, res, next) => {
     const started = process.hrtime.bigint();
+    // Read now: 'finish' fires outside the request's span, where the logger could no longer see it.
+    const traceId = trace.getActiveSpan()?.spanContext().traceId;
     res.on('finish', () => {
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
       const route: unknown = req.route?.path;
       const line = {
         request_id: res.locals.requestId,
+        ...(traceId ? { trace_id: traceId } : {}),
         method: req.method,
         path: req.path,
         route: typeof route === 'string' ? route : undefined,

@@ -1,3 +1,4 @@
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Express, Request, RequestHandler, Response } from 'express';
 import { runWithRequestContext } from '@shop/platform';
 import { authenticate, type AccessTokenVerifier } from '../http/auth';
@@ -26,6 +27,37 @@ function send(res: Response, route: Route, result: RouteResult<unknown>): void {
   res.json(result.body);
 }
 
+const tracer = trace.getTracer('edge-api');
+
+/**
+ * One span per route, named by its template. It does not depend on module patching, so the edge's part of a
+ * trace exists wherever a tracer provider is registered, and the client factory propagates it to the services.
+ * Only the route and method are recorded: never bodies, tokens or card data.
+ */
+function traced(route: Route, handler: RequestHandler): RequestHandler {
+  const name = `${route.method.toUpperCase()} ${route.path}`;
+  return (req, res, next) =>
+    tracer.startActiveSpan(
+      name,
+      {
+        kind: trace.getActiveSpan() ? SpanKind.INTERNAL : SpanKind.SERVER,
+        attributes: { 'http.route': route.path, 'http.request.method': req.method, 'shop.request_id': String(res.locals.requestId) },
+      },
+      async (span) => {
+        res.once('finish', () => {
+          span.setAttribute('http.response.status_code', res.statusCode);
+          if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+          span.end();
+        });
+        try {
+          await handler(req, res, next);
+        } catch (error) {
+          next(error);
+        }
+      },
+    );
+}
+
 function handlerFor(route: Route, verifier: AccessTokenVerifier): RequestHandler {
   return async (req, res) => {
     const requestId = String(res.locals.requestId);
@@ -49,7 +81,7 @@ function handlerFor(route: Route, verifier: AccessTokenVerifier): RequestHandler
 
 /** Mounts every route of the registry, then answers 405/404 problems for everything else. */
 export function mountRoutes(app: Express, routes: readonly Route[], verifier: AccessTokenVerifier): void {
-  for (const route of routes) app[route.method](toExpressPath(route.path), handlerFor(route, verifier));
+  for (const route of routes) app[route.method](toExpressPath(route.path), traced(route, handlerFor(route, verifier)));
 
   const templates = routes.map((route) => ({ route, pattern: patternFor(route.path) }));
   app.use((req) => {

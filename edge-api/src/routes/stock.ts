@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { movementToJson, stockToJson } from '../mappers/products';
 import { defineRoute, type Route } from '../registry/route';
 import { IdParams } from '../schemas/common';
-import { AdjustStockBody, AdjustStockResponse, StockLevelSchema } from '../schemas/products';
-import { IdempotencyKeyHeader } from '../schemas/orders';
+import { AdjustStockBody, AdjustStockResponse, StockIdempotencyKeyHeader, StockLevelSchema } from '../schemas/products';
 import { validateHeader } from '../http/validate';
 import type { RouteDeps } from './deps';
 
@@ -25,11 +24,11 @@ export function stockRoutes({ clients }: RouteDeps): Route[] {
       summary: 'Adjust on-hand stock by a signed delta, with a reason',
       params: IdParams,
       body: AdjustStockBody,
-      headers: [{ name: 'Idempotency-Key', required: false, description: 'Makes the adjustment safe to retry', schema: IdempotencyKeyHeader }],
+      headers: [{ name: 'Idempotency-Key', required: false, description: 'Makes the adjustment safe to retry', schema: StockIdempotencyKeyHeader }],
       response: { status: 200, description: 'The new stock level and the ledger entry', schema: AdjustStockResponse },
       errors: [400, 404],
       handler: async ({ params, body, req }) => {
-        const key = validateHeader(req.get('idempotency-key'), 'Idempotency-Key', IdempotencyKeyHeader, { required: false, reason: 'INVALID_IDEMPOTENCY_KEY' });
+        const key = validateHeader(req.get('idempotency-key'), 'Idempotency-Key', StockIdempotencyKeyHeader, { required: false, reason: 'INVALID_IDEMPOTENCY_KEY' });
         // Without a key a retry is a new adjustment, as the client asked for.
         const requestId = key ?? randomUUID();
         const result = await clients.inventory.adjustStock({ productId: params.id, delta: body.delta, reason: body.reason, requestId });

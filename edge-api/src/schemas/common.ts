@@ -29,7 +29,8 @@ export const ProblemSchema = z
 
 export const IdParams = z.object({ id: z.string().min(1).max(128) });
 
-const pageSize = z.coerce.number().int().min(0).max(1000).optional().meta({ description: '0 or absent means the default; larger values are clamped' });
+// Only the int32 range: the service clamps large sizes to its maximum (AIP-158), so the edge does not refuse them.
+const pageSize = z.coerce.number().int().min(0).max(2_147_483_647).optional().meta({ description: '0 or absent means the default; larger values are clamped' });
 const pageToken = z.string().max(2048).optional().meta({ description: 'nextPageToken of the previous page' });
 
 export const PageQuery = z.object({ page_size: pageSize, page_token: pageToken });

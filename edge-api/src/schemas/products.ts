@@ -83,4 +83,7 @@ export const AdjustStockBody = z
   })
   .strict();
 
+/** The inventory ledger keys adjustments by this; its alphabet is the one the product service accepts. */
+export const StockIdempotencyKeyHeader = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, '1-128 letters, digits, ".", "_", ":" or "-"');
+
 export const AdjustStockResponse = z.object({ stock: StockLevelSchema, movement: StockMovementSchema.nullable() });

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { createLogger } from '@shop/platform';
-import { HealthCheckResponse_ServingStatus, HealthService } from '@shop/proto/gen/grpc/health/v1/health';
+import { type HealthCheckResponse_ServingStatus, HealthService } from '@shop/proto/gen/grpc/health/v1/health';
 import { OrderServiceService } from '@shop/proto/gen/shop/order/v1/order';
 import { InventoryServiceService, ProductServiceService } from '@shop/proto/gen/shop/product/v1/product';
 import { UserServiceService } from '@shop/proto/gen/shop/user/v1/user';
@@ -101,21 +101,4 @@ export async function startEdgeHarness(backends: FakeBackends = {}, env: Record<
 
 export { fake, ProductServiceService, InventoryServiceService, OrderServiceService, UserServiceService };
 
-/** fetch against the edge, returning status, headers and the parsed JSON body (undefined when empty). */
-export async function call(
-  url: string,
-  init: { method?: string; token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
-): Promise<{ status: number; headers: Headers; body: unknown; text: string }> {
-  const headers: Record<string, string> = { ...init.headers };
-  if (init.token) headers.authorization = `Bearer ${init.token}`;
-  let body: string | undefined = init.rawBody;
-  if (init.body !== undefined) {
-    body = JSON.stringify(init.body);
-    headers['content-type'] ??= 'application/json';
-  }
-  const response = await fetch(url, { method: init.method ?? 'GET', headers, body });
-  const text = await response.text();
-  let parsed: unknown = undefined;
-  if (text && /json/.test(response.headers.get('content-type') ?? '')) parsed = JSON.parse(text);
-  return { status: response.status, headers: response.headers, body: parsed, text };
-}
+export { call } from './http';

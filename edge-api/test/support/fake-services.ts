@@ -1,4 +1,4 @@
-import { Server, ServerCredentials, status, type handleUnaryCall, type Metadata, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import { Server, ServerCredentials, type status, type handleUnaryCall, type Metadata, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { DomainError, toServiceError } from '@shop/platform';
 
 /** What one fake call answers: a response, or a status with the google.rpc details a real service would send. */

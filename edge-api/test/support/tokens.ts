@@ -24,7 +24,7 @@ export async function signingKeyFromJwk(privateJwk: JWK & { kid: string }): Prom
 
 export interface Claims {
   sub: string;
-  role: 'CUSTOMER' | 'ADMIN';
+  role: 'CUSTOMER' | 'ADMIN' | 'SERVICE';
   iss: string;
   aud: string;
   /** Seconds from now; negative for an expired token. */

@@ -8,7 +8,7 @@ export const configSchema = serviceConfigSchema({ port: 50053 }).extend({
   PRODUCT_SERVICE_ADDRESS: env.grpcAddress('127.0.0.1:50052'),
   PAYMENT_SERVICE_ADDRESS: env.grpcAddress('127.0.0.1:50054'),
   /** Per-call deadlines of the saga's calls. */
-  PRODUCT_DEADLINE_MS: env.positiveInt(2_000),
+  PRODUCT_DEADLINE_MS: env.positiveInt(3_000),
   PAYMENT_DEADLINE_MS: env.positiveInt(5_000),
   /** How long stock stays held if the saga never gets to commit (the product service's sweeper releases it). */
   RESERVATION_TTL_SECONDS: env.positiveInt(900),
@@ -19,6 +19,12 @@ export const configSchema = serviceConfigSchema({ port: 50053 }).extend({
   SAGA_LEASE_MS: env.positiveInt(30_000),
   /** How long an order whose dependency was down waits before the recovery worker retries it. */
   SAGA_RETRY_DELAY_MS: env.positiveInt(2_000),
+  /**
+   * Checkouts run at once per process; more wait their turn, up to CHECKOUT_QUEUE_TIMEOUT_MS or the caller's
+   * deadline (then RESOURCE_EXHAUSTED / DEADLINE_EXCEEDED, with nothing stored).
+   */
+  MAX_CONCURRENT_CHECKOUTS: env.positiveInt(16),
+  CHECKOUT_QUEUE_TIMEOUT_MS: env.positiveInt(30_000),
   MAX_ITEMS_PER_ORDER: env.positiveInt(50),
   MAX_QUANTITY_PER_ITEM: env.positiveInt(100),
   /** Idempotency keys are kept at least a day. */

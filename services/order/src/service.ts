@@ -57,6 +57,8 @@ export async function startOrderService(config: OrderConfig, options: OrderServi
   const checkout = new CheckoutService(store, saga, {
     maxItems: config.MAX_ITEMS_PER_ORDER,
     maxQuantity: config.MAX_QUANTITY_PER_ITEM,
+    maxConcurrent: config.MAX_CONCURRENT_CHECKOUTS,
+    maxQueueWaitMs: config.CHECKOUT_QUEUE_TIMEOUT_MS,
     idempotencySecret: config.IDEMPOTENCY_SECRET,
     idempotencyTtlMs: config.IDEMPOTENCY_TTL_MS,
     leaseMs: config.SAGA_LEASE_MS,

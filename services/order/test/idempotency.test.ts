@@ -93,8 +93,8 @@ describe('CreateOrder idempotency per (caller, request_id)', () => {
       }
     }
     expect(await stack.stockOf(product.id)).toMatchObject({ sold: 1, reserved: 0 });
-    const [{ count }] = await stack.orderSql<{ count: string }>('SELECT count(*) FROM orders WHERE user_id = $1', [customer.userId]);
-    expect(Number(count)).toBe(1);
+    const rows = await stack.orderSql<{ count: string }>('SELECT count(*) FROM orders WHERE user_id = $1', [customer.userId]);
+    expect(Number(rows[0]?.count)).toBe(1);
     // After the first finished, the same key answers the order.
     const after = await stack.orders.createOrder(request, { token: customer.token });
     expect(after.order?.id).toBe(confirmed[0]);

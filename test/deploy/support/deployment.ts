@@ -1,4 +1,7 @@
 import fs from 'node:fs';
+import path from 'node:path';
+import { type ComposeService } from './compose';
+import { finalWorkdir, parseDockerfile } from './dockerfile';
 import { repoPath } from './repo';
 
 /** What the compose `<svc>-migrate` containers and the k8s migration Jobs run, in the service's folder. */
@@ -55,4 +58,9 @@ export function initSqlDatabases(text: string): { database: string; owner: strin
     owner: match[2] ?? '',
     passwordEnv: rolePassword.get(match[2] ?? '') ?? '',
   }));
+}
+
+/** Where the image runs a compose service's process: the Dockerfile's WORKDIR for its build args, mapped into the repo. */
+export function workdirOf(container: ComposeService): string {
+  return repoPath(repoPathOfImagePath(finalWorkdir(parseDockerfile(path.join(container.build?.context ?? '.', container.build?.dockerfile ?? 'Dockerfile')), container.build?.args ?? {})));
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { type z } from 'zod';
 import { configSchema as edgeSchema } from '../../../edge-api/src/config';
 import { configSchema as orderSchema } from '../../../services/order/src/config';
 import { configSchema as paymentSchema } from '../../../services/payment/src/config';

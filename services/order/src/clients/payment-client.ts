@@ -16,8 +16,10 @@ const PAGE_SIZE = 50;
 export function createPaymentClient(settings: PaymentClientSettings): { payments: Payments; close(): void } {
   const client = createServiceClient(PaymentServiceService, {
     service: 'payment', target: settings.target, logger: settings.logger, defaultDeadlineMs: settings.deadlineMs,
-    // Every write is keyed by request_id on the payment side: a resend returns the first result.
-    idempotentMethods: ['authorizePayment', 'capturePayment', 'voidPayment', 'refundPayment', 'getPayment', 'listPayments'],
+    // Every write is keyed by request_id on the payment side, so a resend returns the first result. Authorize is
+    // still not resent here: the saga must know whether a failed authorize may have reached the service
+    // (an open breaker after a resend would hide that it did), and it resolves the unknown case itself.
+    idempotentMethods: ['capturePayment', 'voidPayment', 'refundPayment', 'getPayment', 'listPayments'],
   });
 
   const payments: Payments = {

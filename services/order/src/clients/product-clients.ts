@@ -21,8 +21,9 @@ export function createProductClients(settings: ProductClientSettings): { catalog
   });
   const stock: ServiceClient<typeof InventoryServiceService> = createServiceClient(InventoryServiceService, {
     service: 'inventory', target: settings.target, logger: settings.logger, defaultDeadlineMs: settings.deadlineMs,
-    // All keyed by the reservation id, so a resend cannot double-count.
-    idempotentMethods: ['getStock', 'getReservation', 'reserveStock', 'commitReservation', 'releaseReservation', 'restockReservation'],
+    // All keyed by the reservation id, so a resend cannot double-count. ReserveStock is not resent: the saga must
+    // know whether a failed reserve may have reached the service (see the payment client).
+    idempotentMethods: ['getStock', 'getReservation', 'commitReservation', 'releaseReservation', 'restockReservation'],
   });
 
   const catalog: Catalog = {

@@ -1,9 +1,10 @@
 import { LeaseLostError } from '../domain/dependency-errors';
 import type { OrderRecord } from '../domain/order';
 import type { OrderRepository, OrderTransition } from '../domain/ports';
-import type { OrderUpdateManyMutationInput } from '../generated/prisma/models/Order';
+import { PrismaClientKnownRequestError } from '../generated/prisma/internal/prismaNamespace';
+import type { OrderUpdateInput } from '../generated/prisma/models/Order';
 import { ORDER_INCLUDE, toOrderRecord } from './order-mapper';
-import { TRANSACTION_OPTIONS, type OrderDatabase } from './prisma-client';
+import type { OrderDatabase } from './prisma-client';
 
 /** Orders and their saga state. Every write is fenced by the lease owner, and logged in saga_steps. */
 export class PrismaOrderRepository implements OrderRepository {
@@ -21,7 +22,7 @@ export class PrismaOrderRepository implements OrderRepository {
   async transition(order: OrderRecord, owner: string, change: OrderTransition): Promise<OrderRecord> {
     const now = new Date();
     const done = change.phase === 'DONE';
-    const data: OrderUpdateManyMutationInput = {
+    const data: OrderUpdateInput = {
       updateTime: now,
       leaseOwner: done ? null : owner,
       leaseUntil: done ? null : new Date(now.getTime() + this.leaseMs),
@@ -62,19 +63,31 @@ export class PrismaOrderRepository implements OrderRepository {
       updateTime: now,
     };
 
-    await this.db.$transaction(async (tx) => {
-      const { count } = await tx.order.updateMany({ where: { id: order.id, leaseOwner: owner }, data });
-      if (count === 0) throw new LeaseLostError(order.id);
-      for (const item of change.priced?.items ?? []) {
-        await tx.orderItem.update({
-          where: { orderId_productId: { orderId: order.id, productId: item.productId } },
-          data: { sku: item.sku, name: item.name, unitPriceMinor: item.unitPriceMinor, lineTotalMinor: item.lineTotalMinor },
-        });
-      }
-      await tx.sagaStepLog.create({
-        data: { orderId: order.id, phase: next.phase, step: next.step, event: change.event, detail: change.detail ?? '' },
+    try {
+      // One statement batch: the fenced update, the price snapshots and the log row commit together.
+      await this.db.order.update({
+        where: { id: order.id, leaseOwner: owner },
+        data: {
+          ...data,
+          steps: { create: { phase: next.phase, step: next.step, event: change.event, detail: change.detail ?? '' } },
+          ...(change.priced
+            ? {
+                items: {
+                  update: change.priced.items.map((item) => ({
+                    where: { orderId_productId: { orderId: order.id, productId: item.productId } },
+                    data: { sku: item.sku, name: item.name, unitPriceMinor: item.unitPriceMinor, lineTotalMinor: item.lineTotalMinor },
+                  })),
+                },
+              }
+            : {}),
+        },
+        select: { id: true },
       });
-    }, TRANSACTION_OPTIONS);
+    } catch (error) {
+      // P2025: no row matched, i.e. another worker holds the lease now.
+      if (error instanceof PrismaClientKnownRequestError && error.code === 'P2025') throw new LeaseLostError(order.id);
+      throw error;
+    }
     return next;
   }
 

@@ -14,6 +14,8 @@ export interface CheckoutRequest {
   card: CardInput;
   /** The caller's bearer token, forwarded to the product and payment services. */
   authorization: string;
+  /** When the caller stops waiting (epoch ms), if it said. */
+  deadline?: number | undefined;
 }
 
 const MAX_REQUEST_ID_LENGTH = 255;

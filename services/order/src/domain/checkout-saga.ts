@@ -1,4 +1,4 @@
-import { DomainError, failedPrecondition, invalidArgument, unavailable } from '@shop/platform';
+import { type DomainError, failedPrecondition, invalidArgument, unavailable } from '@shop/platform';
 import { DependencyRefusedError, DependencyUnavailableError, LeaseLostError } from './dependency-errors';
 import { CancelReason, reached, type CardInput, type OrderLine, type OrderRecord } from './order';
 import type { Catalog, Inventory, OrderRepository, OrderTransition, Payments, PaymentView } from './ports';
@@ -62,6 +62,8 @@ class SagaRun {
   private current: OrderRecord;
   /** The answer for the live caller once compensation is decided. */
   private answer: DomainError = CANCELLATION_ERROR_FOR_RECOVERY;
+  /** The *ING step this run wrote itself, so its call is known not to have been sent yet. */
+  private intent: 'RESERVING' | 'AUTHORIZING' | undefined;
 
   constructor(
     private readonly deps: SagaDependencies,
@@ -115,30 +117,33 @@ class SagaRun {
 
   private async forward(): Promise<SagaOutcome> {
     for (;;) {
-      const order = this.current;
-      switch (order.step) {
+      const { step } = this.current;
+      const card = this.input.card;
+      switch (step) {
         case 'CREATED': {
           const refusal = await this.price();
           if (refusal) return refusal;
           break;
         }
-        case 'PRICED': {
+        case 'PRICED':
+          await this.move({ step: 'RESERVING', event: 'RESERVE_SENT' });
+          this.intent = 'RESERVING';
+          break;
+        case 'RESERVING': {
+          // Written by an earlier run that stopped: the card is gone, so whatever was reserved is undone.
+          if (this.intent !== 'RESERVING') return this.compensate(CancelReason.CHECKOUT_INTERRUPTED, CANCELLATION_ERROR_FOR_RECOVERY);
           const refusal = await this.reserve();
           if (refusal) return refusal;
           break;
         }
-        case 'RESERVING':
         case 'RESERVED':
-          if (!this.input.card) return this.compensate(CancelReason.CHECKOUT_INTERRUPTED, CANCELLATION_ERROR_FOR_RECOVERY);
-          if (order.step === 'RESERVING') return this.compensate(CancelReason.CHECKOUT_INTERRUPTED, CANCELLATION_ERROR_FOR_RECOVERY);
-          {
-            const refusal = await this.authorize(this.input.card);
-            if (refusal) return refusal;
-          }
+          if (!card) return this.compensate(CancelReason.CHECKOUT_INTERRUPTED, CANCELLATION_ERROR_FOR_RECOVERY);
+          await this.move({ step: 'AUTHORIZING', event: 'AUTHORIZE_SENT' });
+          this.intent = 'AUTHORIZING';
           break;
         case 'AUTHORIZING': {
-          // Only a resumed run gets here: whether the authorization happened is unknown, so look it up.
-          const refusal = await this.resolveAuthorization();
+          // Sent by this run: do it. Left by an earlier run: whether the authorization happened is unknown, so look it up.
+          const refusal = this.intent === 'AUTHORIZING' && card ? await this.authorize(card) : await this.resolveAuthorization();
           if (refusal) return refusal;
           break;
         }
@@ -153,7 +158,7 @@ class SagaRun {
           break;
         }
         case 'CAPTURED':
-          await this.move({ status: 'CONFIRMED', statusReason: '', phase: 'DONE', event: 'CONFIRMED' });
+          if (this.current.phase !== 'DONE') await this.move({ status: 'CONFIRMED', statusReason: '', phase: 'DONE', event: 'CONFIRMED' });
           return { kind: 'confirmed', order: this.current };
       }
     }
@@ -205,12 +210,14 @@ class SagaRun {
       };
     });
     const totalMinor = items.reduce((sum, item) => sum + (item.lineTotalMinor ?? 0n), 0n);
-    await this.move({ step: 'PRICED', priced: { currency: [...currencies][0]!, totalMinor, items }, event: 'PRICED', detail: `total ${totalMinor}` });
+    // The snapshots and the intent to reserve are one write: a crash after it makes recovery look the reservation up.
+    await this.move({ step: 'RESERVING', priced: { currency: [...currencies][0]!, totalMinor, items }, event: 'PRICED', detail: `total ${totalMinor}` });
+    this.intent = 'RESERVING';
     return undefined;
   }
 
   private async reserve(): Promise<SagaOutcome | undefined> {
-    const order = await this.move({ step: 'RESERVING', event: 'RESERVE_SENT' });
+    const order = this.current;
     try {
       await this.deps.inventory.reserve(order.id, order.items.map(({ productId, quantity }) => ({ productId, quantity })), this.input.authorization);
     } catch (error) {
@@ -230,12 +237,19 @@ class SagaRun {
       }
       throw error;
     }
-    await this.move({ step: 'RESERVED', event: 'RESERVED' });
+    // With a card at hand the next step is the authorization: record the reservation and that intent at once.
+    if (this.input.card) {
+      await this.move({ step: 'AUTHORIZING', event: 'RESERVED' });
+      this.intent = 'AUTHORIZING';
+    } else {
+      await this.move({ step: 'RESERVED', event: 'RESERVED' });
+    }
     return undefined;
   }
 
   private async authorize(card: CardInput): Promise<SagaOutcome | undefined> {
-    const order = await this.move({ step: 'AUTHORIZING', event: 'AUTHORIZE_SENT' });
+    const order = this.current;
+    this.intent = undefined;
     let payment: PaymentView;
     try {
       payment = await this.deps.payments.authorize(
@@ -315,7 +329,10 @@ class SagaRun {
       if (error instanceof DependencyUnavailableError && this.live) return this.compensate(CancelReason.DEPENDENCY_UNAVAILABLE, unavailableAnswer(error));
       throw error;
     }
-    await this.move({ step: 'CAPTURED', payment: { paymentId, status: payment.status, card: payment.card ?? order.payment?.card ?? null }, event: 'CAPTURED' });
+    await this.move({
+      step: 'CAPTURED', status: 'CONFIRMED', statusReason: '', phase: 'DONE',
+      payment: { paymentId, status: payment.status, card: payment.card ?? order.payment?.card ?? null }, event: 'CONFIRMED',
+    });
     return undefined;
   }
 

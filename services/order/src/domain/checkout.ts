@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { aborted, failedPrecondition } from '@shop/platform';
+import { Bulkhead } from './bulkhead';
 import { normalizeCheckout, type CheckoutLimits, type CheckoutRequest } from './checkout-request';
 import type { CheckoutSaga } from './checkout-saga';
 import { checkoutFingerprint } from './fingerprint';
@@ -7,6 +8,9 @@ import { recordOutcome, replayError, type IdempotencyStore } from './idempotency
 import type { OrderRecord } from './order';
 
 export interface CheckoutSettings extends CheckoutLimits {
+  /** Checkouts running at once in this process, and how long one may wait for its turn. */
+  maxConcurrent: number;
+  maxQueueWaitMs: number;
   idempotencySecret: string;
   idempotencyTtlMs: number;
   leaseMs: number;
@@ -19,14 +23,23 @@ export interface CheckoutSettings extends CheckoutLimits {
  * throws the DomainError the saga decided on; a replay answers what the first call answered.
  */
 export class CheckoutService {
+  private readonly bulkhead: Bulkhead;
+
   constructor(
     private readonly store: IdempotencyStore,
     private readonly saga: CheckoutSaga,
     private readonly settings: CheckoutSettings,
-  ) {}
+  ) {
+    this.bulkhead = new Bulkhead(settings.maxConcurrent, settings.maxQueueWaitMs);
+  }
 
   async createOrder(raw: CheckoutRequest): Promise<OrderRecord> {
     const request = normalizeCheckout(raw, this.settings);
+    // Nothing is stored before the turn comes, so a request refused as busy can simply be retried.
+    return this.bulkhead.run(() => this.place(request), request.deadline);
+  }
+
+  private async place(request: CheckoutRequest): Promise<OrderRecord> {
     const fingerprint = checkoutFingerprint(request, this.settings.idempotencySecret);
     const now = Date.now();
     const begun = await this.store.begin(

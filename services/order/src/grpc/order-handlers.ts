@@ -38,6 +38,7 @@ export function orderServiceRegistration(deps: OrderHandlerDependencies): Servic
           shipping: toShipping(request.shippingAddress!),
           card: { number: request.card!.number, expMonth: request.card!.expMonth, expYear: request.card!.expYear, cvc: request.card!.cvc },
           authorization,
+          deadline: ctx.deadline,
         }),
       );
       return { order: toProtoOrder(order) };

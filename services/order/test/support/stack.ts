@@ -77,7 +77,13 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(orderEnv: Record<string, string> = {}): Promise<Stack> {
+export interface StackOptions {
+  order?: Record<string, string>;
+  payment?: Record<string, string>;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const orderEnv = options.order ?? {};
   const [orderDb, productDb, paymentDb] = await Promise.all([createTestDatabase('order'), createTestDatabase('product'), createTestDatabase('payment')]);
   const databases: TestDatabase[] = [orderDb, productDb, paymentDb];
   const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
@@ -93,7 +99,7 @@ export async function startStack(orderEnv: Record<string, string> = {}): Promise
   })();
 
   const startPayment = async (port: number): Promise<Endpoint<RunningPaymentService>> => {
-    const config = loadPaymentConfig({ ...common, GRPC_PORT: String(port), DATABASE_URL: paymentDb.url });
+    const config = loadPaymentConfig({ ...common, GRPC_PORT: String(port), DATABASE_URL: paymentDb.url, ...options.payment });
     const running = await startPaymentService(config, { logger: silent('payment'), verifier });
     return { running, port: running.port };
   };

@@ -1,0 +1,123 @@
+// `npm run bench`: the system and a bare baseline side by side in one run (see bench/README.md).
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import { REPO_ROOT } from '@shop/platform/src/db';
+import { runBreakerBenchmark } from './breaker/run';
+import { cleanUp, installSignalHandlers } from './cleanup';
+import { BASELINE_DESCRIPTION, describeMachine } from './machine';
+import { findPid, startMemorySampler, type Watched } from './memory';
+import { parseOptions, USAGE, type BenchOptions, type ScenarioName } from './options';
+import type { BenchResults } from './report/model';
+import { formatReport } from './report/table';
+import { checkTargets } from './report/targets';
+import { writeResults } from './report/write';
+import { runLoadScenarios } from './scenarios';
+import { startDatabases } from './system/database';
+import { missingEntryPoints, startBaseline, startSystem, type RunningSystem } from './system/launch';
+import { seedCatalog } from './system/seed';
+
+const LOAD_SCENARIOS: readonly ScenarioName[] = ['read', 'search', 'checkout', 'openloop'];
+const say = (message: string): void => console.error(`[bench] ${message}`);
+const CACHE_NOTE =
+  'the edge has no server-side product cache (it sends ETag and Cache-Control, which the load generator ignores): every figure is the uncached path';
+
+async function startSystemIfPresent(databases: Awaited<ReturnType<typeof startDatabases>>): Promise<{ system?: RunningSystem; note?: string }> {
+  const missing = missingEntryPoints();
+  if (missing.length > 0) return { note: `not written yet: ${missing.join(', ')}` };
+  try {
+    return { system: await startSystem(databases, say) };
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    say(`the system did not start: ${why}`);
+    return { note: `start failed: ${why.split('\n')[0]}` };
+  }
+}
+
+function watchedProcesses(system: RunningSystem | undefined, baselinePid: number | undefined, dataDir: string): Watched[] {
+  const nodePids = (system?.processes ?? []).flatMap((child) => (child.process.pid ? [{ name: child.name, pid: child.process.pid }] : []));
+  const watched: Watched[] = nodePids.map(({ name, pid }) => ({ name, pids: () => [pid] }));
+  // tsx's esbuild service and anything else the Node processes start: counted, but not as Node processes.
+  watched.push({ name: 'helpers of the Node processes (esbuild)', pids: (descendantsOf) => nodePids.flatMap(({ pid }) => descendantsOf(pid)), inTotal: false });
+  const postmaster = findPid(['postgres', dataDir]);
+  if (postmaster) watched.push({ name: 'postgresql (all backends)', pids: (descendantsOf) => [postmaster, ...descendantsOf(postmaster)], inTotal: false });
+  if (baselinePid) watched.push({ name: 'baseline', pids: () => [baselinePid], inTotal: false });
+  return watched;
+}
+
+async function run(options: BenchOptions): Promise<void> {
+  const startedAt = new Date().toISOString();
+  const runId = randomBytes(4).toString('hex');
+  const databases = await startDatabases(say);
+  const catalog = await seedCatalog(databases.urls.product, options.products, say);
+  const baseline = await startBaseline(databases, say);
+  const { system, note } = await startSystemIfPresent(databases);
+  if (!system) say(`running the baseline only: the system is ${note}`);
+
+  const loadAtStart = os.loadavg()[0] ?? Number.NaN;
+  const sampler = startMemorySampler(watchedProcesses(system, baseline.process.process.pid, databases.postgres.dataDir));
+  const scenarios = await runLoadScenarios(options, { edgeUrl: system?.edgeUrl, baselineUrl: baseline.url }, catalog, runId, say);
+  const peaks = sampler.stop();
+  const nodeProcesses = system?.processes.map((child) => child.name) ?? [];
+  const measuredUnderLoad = options.scenarios.has('memory') && system && Object.keys(scenarios).length > 0;
+
+  let breaker: BenchResults['breaker'];
+  if (options.scenarios.has('breaker')) {
+    say('breaker micro-benchmark: platform createServiceClient vs plain grpc-js');
+    breaker = await runBreakerBenchmark(options.rounds, Math.max(2, Math.round(options.durationSeconds / 2)), options.connections, say).catch((error: unknown) => {
+      say(`breaker micro-benchmark failed: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    });
+  }
+
+  const partial: Omit<BenchResults, 'targets'> = {
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+    machine: describeMachine(),
+    loadAverage: { atStart: loadAtStart, atEnd: os.loadavg()[0] ?? Number.NaN },
+    options: { ...options, scenarios: [...options.scenarios] },
+    system: { started: system !== undefined, note },
+    catalog: { products: catalog.productIds.length, seededBy: catalog.seededBy, searchWords: catalog.searchWords },
+    baseline: BASELINE_DESCRIPTION,
+    scenarios,
+    memory: measuredUnderLoad ? { peakMb: peaks, nodeProcesses, nodeTotalMb: peaks.peakTotal } : undefined,
+    breaker,
+    cache: CACHE_NOTE,
+  };
+  const results: BenchResults = { ...partial, targets: checkTargets(partial) };
+  console.log(`\n${formatReport(results)}\n`);
+  const file = writeResults(results, path.join(REPO_ROOT, 'bench', 'results'));
+  say(`results written to ${path.relative(process.cwd(), file)} and bench/results/latest.json`);
+}
+
+async function main(): Promise<void> {
+  let options: BenchOptions | 'help';
+  try {
+    options = parseOptions(process.argv.slice(2), process.env);
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    process.exit(2);
+  }
+  if (options === 'help') {
+    console.log(USAGE);
+    return;
+  }
+  installSignalHandlers();
+  const chosen = options.scenarios;
+  if (chosen.has('memory') && !LOAD_SCENARIOS.some((name) => chosen.has(name))) {
+    // Memory is measured under load: with no load scenario chosen, scenario 1 provides it.
+    options = { ...options, scenarios: new Set([...chosen, 'read' as const]) };
+  }
+  try {
+    await run(options);
+  } catch (error) {
+    console.error('[bench] failed:', error);
+    process.exitCode = 1;
+  } finally {
+    say('cleaning up (processes, PostgreSQL, temp data dir)...');
+    await cleanUp();
+  }
+}
+
+void main();

@@ -1,0 +1,58 @@
+import { call, fake, ProductServiceService, startEdgeHarness, UserServiceService, type EdgeHarness } from './support/edge-harness';
+import { product } from './support/fixtures';
+
+const tokens = { accessToken: 'a', refreshToken: 'r', expiresInSeconds: 900, tokenType: 'Bearer' };
+
+describe('edge server', () => {
+  describe('client address for sign-in throttling', () => {
+    let harness: EdgeHarness | undefined;
+    afterEach(async () => {
+      await harness?.stop();
+      harness = undefined;
+    });
+    const addresses = (h: EdgeHarness) =>
+      h.servers.user.calls.filter((c) => c.path.endsWith('/Authenticate')).map((c) => (c.request as { clientAddress: string }).clientAddress);
+    const backends = { user: [fake(UserServiceService, { authenticate: () => ({ ok: { tokens } }) })] };
+    const login = (h: EdgeHarness) =>
+      call(`${h.url}/v1/auth/login`, { method: 'POST', headers: { 'x-forwarded-for': '203.0.113.7' }, body: { email: 'a@b.c', password: 'pw' } });
+
+    it('ignores X-Forwarded-For unless a proxy is trusted (a client cannot pick its own address)', async () => {
+      harness = await startEdgeHarness(backends);
+      expect((await login(harness)).status).toBe(200);
+      expect(addresses(harness)).toEqual([expect.stringMatching(/127\.0\.0\.1$/)]);
+    });
+
+    it('uses the forwarded address behind a trusted proxy', async () => {
+      harness = await startEdgeHarness(backends, { TRUST_PROXY: 'loopback' });
+      expect((await login(harness)).status).toBe(200);
+      expect(addresses(harness)).toEqual(['203.0.113.7']);
+    });
+  });
+
+  it('shutdown lets an in-flight request finish, then stops accepting', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let arrived: () => void = () => undefined;
+    const started = new Promise<void>((resolve) => (arrived = resolve));
+    const harness = await startEdgeHarness({
+      product: [
+        fake(ProductServiceService, {
+          getProduct: async ({ id }) => {
+            arrived();
+            await gate;
+            return { ok: { product: product(id) } };
+          },
+        }),
+      ],
+    });
+    const inFlight = call(`${harness.url}/v1/products/slow`);
+    await started;
+    const stopping = harness.stop();
+    release();
+    const response = await inFlight;
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ id: 'slow' });
+    await stopping;
+    await expect(fetch(`${harness.url}/healthz`)).rejects.toThrow();
+  });
+});
