@@ -5,7 +5,7 @@ import type { AccessTokenVerifier } from './http/auth';
 import { errorHandler } from './http/error-handler';
 import { requestId } from './http/request-id';
 import { requestLog } from './http/request-log';
-import { mountRoutes } from './registry/mount';
+import { JSON_MEDIA_TYPES, mountRoutes } from './registry/mount';
 import type { JWK } from 'jose';
 import { buildRegistry } from './routes';
 
@@ -36,7 +36,8 @@ export function createEdgeApp(deps: EdgeAppDeps): Express {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     next();
   });
-  app.use(express.json({ limit: deps.bodyLimitBytes ?? 64 * 1024, strict: true }));
+  // application/*+json too: PATCH clients often send application/merge-patch+json.
+  app.use(express.json({ limit: deps.bodyLimitBytes ?? 64 * 1024, strict: true, type: JSON_MEDIA_TYPES }));
   // After the body parser: its stream callbacks would otherwise run outside this context.
   app.use((_req, res, next) => runWithRequestContext({ requestId: String(res.locals.requestId) }, next));
 

@@ -1,7 +1,5 @@
 // Telemetry first: it patches http, express and grpc-js, which must not be loaded before it.
-import { startTelemetry } from '@shop/platform/telemetry';
-const telemetry = startTelemetry('edge-api');
-
+import { telemetry } from './telemetry';
 import { createLogger } from '@shop/platform';
 import { loadEdgeConfig } from './config';
 import { startEdge } from './server';

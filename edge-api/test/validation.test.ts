@@ -60,6 +60,14 @@ describe('edge-side validation', () => {
     expect(response.body).toMatchObject({ status: 415, reason: 'UNSUPPORTED_MEDIA_TYPE' });
   });
 
+  it('application/merge-patch+json bodies are read as JSON', async () => {
+    const response = await call(`${harness.url}/v1/users/me`, {
+      method: 'PATCH', token: harness.customerToken, headers: { 'content-type': 'application/merge-patch+json' }, rawBody: '{"role":"ADMIN"}',
+    });
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ errors: [{ field: 'role', description: 'Unknown field' }] });
+  });
+
   it('a body over the limit is 413', async () => {
     const response = await post('/v1/auth/register', { body: { email: 'a@b.c', password: 'x'.repeat(5000), name: 'A' } });
     expect(response.status).toBe(413);

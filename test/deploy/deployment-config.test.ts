@@ -20,7 +20,7 @@ import {
   resourcesOfKind,
   volumeReferences,
 } from './support/kustomize';
-import { configProblems, defaultPort, EDGE, peerAddressKeys, PROCESSES, requiredKeys, secretKeys, SERVICES } from './support/processes';
+import { configProblems, defaultPort, EDGE, parseCredentials, peerAddressKeys, PROCESSES, requiredKeys, secretKeys, SERVICES } from './support/processes';
 import { asArray, asObject, asString, existsInRepo, type JsonObject, readRepoFile, readYaml, repoPath } from './support/repo';
 
 const BASE = 'deploy/k8s/base';
@@ -147,6 +147,10 @@ describe('docker-compose.yml', () => {
 
     it.each(PROCESSES.map((svc) => [svc.name, svc] as const))('sets its own value for every *_SECRET of %s', (_name, svc) => {
       for (const key of secretKeys(svc.schema)) expect({ key, value: service(resolved, svc.name).environment[key] }).toEqual({ key, value: expect.stringMatching(/.{16,}/) });
+    });
+
+    it('gives every internal caller of the user service the client secret the user service expects', () => {
+      expectServiceCredentialsMatch((name) => service(resolved, name).environment);
     });
 
     it('gives each service database the owner role and password that the init SQL creates', () => {
@@ -292,6 +296,23 @@ describe('docker-compose.yml', () => {
     expect(postgres.volumes.some((volume) => volume.startsWith('./deploy/postgres/init:/docker-entrypoint-initdb.d'))).toBe(true);
   });
 });
+
+/**
+ * The user service's SERVICE_CREDENTIALS lists "<client id>:<secret>"; each client is a process of the shop whose
+ * SERVICE_CLIENT_SECRET must be that secret, or its client-credentials token requests fail at run time.
+ */
+function expectServiceCredentialsMatch(environmentOf: (process: string) => Record<string, string>): void {
+  const credentials = parseCredentials(environmentOf('user').SERVICE_CREDENTIALS ?? '');
+  expect(credentials.size).toBeGreaterThan(0);
+  for (const [client, secret] of credentials) {
+    expect(PROCESSES.map((svc) => svc.name)).toContain(client);
+    expect({ client, secret: environmentOf(client).SERVICE_CLIENT_SECRET }).toEqual({ client, secret });
+  }
+  // And the other way round: whoever reads a client secret is listed.
+  for (const svc of PROCESSES.filter((candidate) => 'SERVICE_CLIENT_SECRET' in candidate.schema.shape)) {
+    expect(credentials.get(svc.name)).toBe(environmentOf(svc.name).SERVICE_CLIENT_SECRET);
+  }
+}
 
 function expectCollectorForwardsToJaeger(config: JsonObject, compose?: ComposeFile): void {
   const receivers = asObject(config.receivers, 'receivers');
@@ -514,6 +535,14 @@ describe('the Kubernetes manifests', () => {
       expect(decodeURIComponent(url.password)).toBe(postgresEnv.env[created?.passwordEnv ?? '']);
       expect(findResource(dev, 'Service', url.hostname)).toBeDefined();
     }
+  });
+
+  it('gives every internal caller of the user service the client secret the user service expects', () => {
+    expectServiceCredentialsMatch((name) => {
+      const deployment = findResource(dev, 'Deployment', name);
+      const container = deployment ? podContainers(deployment, 'containers').find((candidate) => candidate.name === name) : undefined;
+      return containerEnv(dev, container ?? {}).env;
+    });
   });
 
   it('runs the same init SQL as compose', () => {

@@ -189,4 +189,25 @@ describe('catalog through the REST edge (whole system)', () => {
     expect(direct.status).toBe(200);
     expect(direct.body.active).toBe(false);
   });
+
+  it('the catalog stays readable while the payment service is down, and readiness says so', async () => {
+    expect((await system.api('/readyz')).status).toBe(200);
+    await system.stopService('payment');
+    try {
+      const ready = await system.api<{ services: Record<string, string> }>('/readyz');
+      expect(ready.status).toBe(503);
+      expect(ready.headers.get('retry-after')).not.toBeNull();
+      expect(ready.body.services).toMatchObject({ user: 'SERVING', product: 'SERVING', order: 'SERVING', payment: expect.not.stringMatching(/^SERVING$/) });
+      expect((await list('page_size=2')).status).toBe(200);
+    } finally {
+      await system.startService('payment');
+    }
+    // Back on the same port; the readiness client's breaker may need a moment before it tries again.
+    let status = 0;
+    for (let attempt = 0; attempt < 40 && status !== 200; attempt++) {
+      status = (await system.api('/readyz')).status;
+      if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(status).toBe(200);
+  });
 });

@@ -2,6 +2,8 @@ import { trace } from '@opentelemetry/api';
 import type { RequestHandler } from 'express';
 import type { Logger } from '@shop/platform';
 
+const PROBES = new Set(['/healthz', '/readyz']);
+
 /**
  * One JSON line per request when it completes. Only the path is logged: query strings may carry secrets
  * (a misplaced access_token) that must not reach the logs.
@@ -23,7 +25,9 @@ export function requestLog(logger: Logger): RequestHandler {
         status: res.statusCode,
         duration_ms: Math.round(durationMs * 10) / 10,
       };
-      if (res.statusCode >= 500) logger.error(line, 'request failed');
+      // Orchestrator probes arrive every few seconds; at info they would drown the lines that matter.
+      if (PROBES.has(req.path)) logger.debug(line, 'probe completed');
+      else if (res.statusCode >= 500) logger.error(line, 'request failed');
       else logger.info(line, 'request completed');
     });
     next();

@@ -6,6 +6,8 @@ import { HttpError } from '../http/problem';
 import { validate } from '../http/validate';
 import { toExpressPath, type Route, type RouteResult } from './route';
 
+export const JSON_MEDIA_TYPES = ['application/json', 'application/*+json'];
+
 function hasBody(req: Request): boolean {
   const length = req.get('content-length');
   return req.get('transfer-encoding') !== undefined || (length !== undefined && length !== '0');
@@ -66,7 +68,7 @@ function handlerFor(route: Route, verifier: AccessTokenVerifier): RequestHandler
     const query = route.query ? validate(route.query, req.query, 'query') : {};
     let body: unknown = undefined;
     if (route.body) {
-      if (hasBody(req) && !req.is('application/json')) {
+      if (hasBody(req) && !req.is(JSON_MEDIA_TYPES)) {
         throw new HttpError(415, 'INVALID_ARGUMENT', 'The request body must be application/json', { reason: 'UNSUPPORTED_MEDIA_TYPE' });
       }
       body = validate(route.body, req.body, 'request body');

@@ -20,11 +20,13 @@ export const configSchema = serviceConfigSchema({ port: 50053 }).extend({
   /** How long an order whose dependency was down waits before the recovery worker retries it. */
   SAGA_RETRY_DELAY_MS: env.positiveInt(2_000),
   /**
-   * Checkouts run at once per process; more wait their turn, up to CHECKOUT_QUEUE_TIMEOUT_MS or the caller's
-   * deadline (then RESOURCE_EXHAUSTED / DEADLINE_EXCEEDED, with nothing stored).
+   * Checkouts run at once per process; up to MAX_QUEUED_CHECKOUTS more wait their turn for at most
+   * CHECKOUT_QUEUE_TIMEOUT_MS (bounded by the caller's deadline). Beyond that: RESOURCE_EXHAUSTED CHECKOUT_BUSY,
+   * with nothing stored.
    */
   MAX_CONCURRENT_CHECKOUTS: env.positiveInt(16),
-  CHECKOUT_QUEUE_TIMEOUT_MS: env.positiveInt(30_000),
+  MAX_QUEUED_CHECKOUTS: env.nonNegativeInt(100),
+  CHECKOUT_QUEUE_TIMEOUT_MS: env.positiveInt(10_000),
   MAX_ITEMS_PER_ORDER: env.positiveInt(50),
   MAX_QUANTITY_PER_ITEM: env.positiveInt(100),
   /** Idempotency keys are kept at least a day. */
@@ -35,6 +37,13 @@ export const configSchema = serviceConfigSchema({ port: 50053 }).extend({
    */
   IDEMPOTENCY_SECRET: z.string().min(16, 'must be at least 16 characters').default(DEV_IDEMPOTENCY_SECRET),
   DATABASE_POOL_SIZE: env.positiveInt(10),
+  /**
+   * The order service's client credentials for UserService.IssueServiceToken: the recovery worker calls the
+   * product and payment services with that SERVICE token, as no customer is there to lend theirs. The default
+   * matches the user service's development SERVICE_CREDENTIALS; deployments set their own.
+   */
+  SERVICE_CLIENT_ID: z.string().min(1).default('order'),
+  SERVICE_CLIENT_SECRET: z.string().min(1).default('dev-order-service-secret'),
 });
 
 export type OrderConfig = z.infer<typeof configSchema>;

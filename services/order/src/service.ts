@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
-  createLogger, createPageTokenCodec, createServiceClient, createTokenVerifier, jwksFromUserService, startGrpcServer,
-  type Logger, type TokenVerifier,
+  createLogger, createPageTokenCodec, createServiceClient, createServiceTokenSource, createTokenVerifier, jwksFromUserService, startGrpcServer,
+  type Logger, type ServiceTokenSource, type TokenVerifier,
 } from '@shop/platform';
 import { UserServiceService } from '@shop/proto/gen/shop/user/v1/user';
 import { createPaymentClient } from './clients/payment-client';
@@ -21,6 +21,8 @@ export interface OrderServiceOptions {
   logger?: Logger;
   /** Verifies callers' tokens; by default the user service's keys at USER_SERVICE_ADDRESS. */
   verifier?: TokenVerifier;
+  /** The recovery worker's credential; by default client-credentials tokens from the user service. */
+  serviceTokens?: ServiceTokenSource;
 }
 
 export interface RunningOrderService {
@@ -37,12 +39,23 @@ export async function startOrderService(config: OrderConfig, options: OrderServi
   const db = createOrderDatabase(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
 
   const closers: Array<() => void> = [];
-  let verifier = options.verifier;
-  if (!verifier) {
-    const users = createServiceClient(UserServiceService, { service: 'user', target: config.USER_SERVICE_ADDRESS, logger, idempotentMethods: ['getJwks'] });
-    closers.push(() => users.close());
-    verifier = createTokenVerifier({ issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, keys: jwksFromUserService(users) });
-  }
+  let users: ReturnType<typeof createServiceClient<typeof UserServiceService>> | undefined;
+  const userClient = () => {
+    if (!users) {
+      users = createServiceClient(UserServiceService, {
+        service: 'user', target: config.USER_SERVICE_ADDRESS, logger, idempotentMethods: ['getJwks', 'issueServiceToken'],
+      });
+      closers.push(() => users?.close());
+    }
+    return users;
+  };
+  const verifier = options.verifier
+    ?? createTokenVerifier({ issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, keys: jwksFromUserService(userClient()) });
+  const serviceTokens = options.serviceTokens
+    ?? createServiceTokenSource(async () => {
+      const issued = await userClient().issueServiceToken({ clientId: config.SERVICE_CLIENT_ID, clientSecret: config.SERVICE_CLIENT_SECRET }, { authorization: null });
+      return { accessToken: issued.accessToken, expiresInSeconds: issued.expiresInSeconds };
+    });
   const product = createProductClients({
     target: config.PRODUCT_SERVICE_ADDRESS, deadlineMs: config.PRODUCT_DEADLINE_MS, reservationTtlSeconds: config.RESERVATION_TTL_SECONDS, logger,
   });
@@ -58,6 +71,7 @@ export async function startOrderService(config: OrderConfig, options: OrderServi
     maxItems: config.MAX_ITEMS_PER_ORDER,
     maxQuantity: config.MAX_QUANTITY_PER_ITEM,
     maxConcurrent: config.MAX_CONCURRENT_CHECKOUTS,
+    maxQueued: config.MAX_QUEUED_CHECKOUTS,
     maxQueueWaitMs: config.CHECKOUT_QUEUE_TIMEOUT_MS,
     idempotencySecret: config.IDEMPOTENCY_SECRET,
     idempotencyTtlMs: config.IDEMPOTENCY_TTL_MS,
@@ -65,7 +79,7 @@ export async function startOrderService(config: OrderConfig, options: OrderServi
     owner,
   });
   const queries = new OrderQueries(repo, new PrismaOrderReader(db), saga, owner);
-  const recovery = new RecoveryWorker(repo, store, saga, {
+  const recovery = new RecoveryWorker(repo, store, saga, serviceTokens, {
     owner, batchSize: config.RECOVERY_BATCH_SIZE, intervalMs: config.RECOVERY_INTERVAL_MS, retryDelayMs: config.SAGA_RETRY_DELAY_MS,
   }, logger);
 

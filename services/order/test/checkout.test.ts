@@ -46,11 +46,11 @@ describe('CreateOrder: the checkout saga', () => {
     expect(payments).toHaveLength(1);
     expect(payments[0]).toMatchObject({ status: PaymentStatus.PAYMENT_STATUS_CAPTURED, capturedAmount: { amountMinor: 3697n } });
 
-    // Every step was persisted, in order, and the caller's token is gone once the saga is done.
+    // Every step was persisted, in order.
     const steps = await stack.orderSql<{ event: string }>('SELECT event FROM saga_steps WHERE order_id = $1 ORDER BY id', [order!.id]);
     expect(steps.map((row) => row.event)).toEqual(['CREATED', 'PRICED', 'RESERVED', 'AUTHORIZED', 'COMMITTED', 'CONFIRMED']);
-    const [row] = await stack.orderSql<{ caller_authorization: string | null; phase: string }>('SELECT caller_authorization, phase FROM orders WHERE id = $1', [order!.id]);
-    expect(row).toEqual({ caller_authorization: null, phase: 'DONE' });
+    const [row] = await stack.orderSql<{ phase: string; lease_owner: string | null }>('SELECT phase, lease_owner FROM orders WHERE id = $1', [order!.id]);
+    expect(row).toEqual({ phase: 'DONE', lease_owner: null });
   });
 
   it('cancels with OUT_OF_STOCK and never calls the payment service', async () => {

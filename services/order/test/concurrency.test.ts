@@ -15,7 +15,7 @@ afterAll(async () => {
 });
 
 describe('concurrent checkouts of scarce stock', () => {
-  it('confirms exactly as many orders as there is stock; the rest are OUT_OF_STOCK and nothing is left held', async () => {
+  it('confirms exactly as many orders as there is stock; the rest are refused and nothing is left held', async () => {
     const product = await stack.createProduct({ stock: 10 });
     const customers = await Promise.all(Array.from({ length: 200 }, () => stack.user()));
 
@@ -28,11 +28,15 @@ describe('concurrent checkouts of scarce stock', () => {
     for (const result of confirmed) expect(result.value.order?.status).toBe(OrderStatus.ORDER_STATUS_CONFIRMED);
     for (const result of results) {
       if (result.status === 'rejected') {
-        expect(await failureOf(Promise.reject(result.reason))).toMatchObject({ code: status.FAILED_PRECONDITION, reason: 'OUT_OF_STOCK' });
+        // OUT_OF_STOCK, or shed before anything was stored when the checkout queue is full (a 429 at the edge).
+        const failure = await failureOf(Promise.reject(result.reason));
+        expect([`${status.FAILED_PRECONDITION}:OUT_OF_STOCK`, `${status.RESOURCE_EXHAUSTED}:CHECKOUT_BUSY`]).toContain(`${failure.code}:${failure.reason}`);
       }
     }
     expect(await stack.stockOf(product.id)).toEqual({ onHand: 0, reserved: 0, available: 0, sold: 10 });
-    const rows = await stack.orderSql<{ status: string; count: string }>('SELECT status, count(*) FROM orders GROUP BY status ORDER BY status');
-    expect(rows.map((row) => [row.status, Number(row.count)])).toEqual([['CONFIRMED', 10], ['CANCELLED', 190]]);
+    const rows = await stack.orderSql<{ status: string; count: string }>('SELECT status, count(*) FROM orders GROUP BY status');
+    const counts = Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
+    expect(counts.CONFIRMED).toBe(10);
+    expect(counts.PENDING).toBeUndefined();
   });
 });

@@ -137,9 +137,9 @@ describe('CancelOrder', () => {
     const orderId = randomUUID();
     // A checkout in flight elsewhere: PENDING with a live lease.
     await stack.orderSql(
-      `INSERT INTO orders (id, user_id, status, phase, step, ship_name, ship_line1, ship_city, ship_postal_code, ship_country, caller_authorization, lease_owner, lease_until)
-       VALUES ($1, $2, 'PENDING', 'FORWARD', 'CREATED', 'Ada', '1 Way', 'London', 'N1', 'GB', $3, 'another-instance', now() + interval '10 minutes')`,
-      [orderId, customer.userId, `Bearer ${customer.token}`],
+      `INSERT INTO orders (id, user_id, status, phase, step, ship_name, ship_line1, ship_city, ship_postal_code, ship_country, lease_owner, lease_until)
+       VALUES ($1, $2, 'PENDING', 'FORWARD', 'CREATED', 'Ada', '1 Way', 'London', 'N1', 'GB', 'another-instance', now() + interval '10 minutes')`,
+      [orderId, customer.userId],
     );
     const failure = await failureOf(stack.orders.cancelOrder({ orderId }, { token: customer.token }));
     expect(failure).toMatchObject({ code: status.FAILED_PRECONDITION, reason: 'INVALID_STATE_TRANSITION' });

@@ -34,11 +34,29 @@ export function requiredKeys(schema: z.ZodObject): string[] {
 }
 
 /**
- * Keys whose default is a public development value (signing and HMAC keys): a deployment must set its own.
- * Recognised by name, so a new `*_SECRET` setting is covered without editing this test.
+ * Keys whose default is a public development value (signing and HMAC keys, service credentials): a deployment
+ * must set its own. Recognised by name and by having a default, so a new `*_SECRET` setting is covered without
+ * editing this test (optional secrets without a default, such as a configured signing key, are not).
  */
 export function secretKeys(schema: z.ZodObject): string[] {
-  return Object.keys(schema.shape).filter((key) => key.endsWith('_SECRET'));
+  return Object.entries(schema.shape)
+    .filter(([key]) => /SECRET|CREDENTIALS/.test(key))
+    .filter(([, field]) => {
+      const parsed = (field as z.ZodType).safeParse(undefined);
+      return parsed.success && parsed.data !== undefined;
+    })
+    .map(([key]) => key);
+}
+
+/** "order:secret1,bench:secret2" (the user service's SERVICE_CREDENTIALS) as client id -> secret. */
+export function parseCredentials(raw: string): Map<string, string> {
+  return new Map(
+    raw
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry.length > 0)
+      .map((entry): [string, string] => [entry.slice(0, entry.indexOf(':')), entry.slice(entry.indexOf(':') + 1)]),
+  );
 }
 
 /** Peer addresses (`<PEER>_SERVICE_ADDRESS`) the process reads, with the peer they name. */

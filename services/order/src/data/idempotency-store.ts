@@ -43,7 +43,6 @@ export class PrismaIdempotencyStore implements IdempotencyStore {
           shipCity: order.shipping.city,
           shipPostalCode: order.shipping.postalCode,
           shipCountry: order.shipping.country,
-          callerAuthorization: order.callerAuthorization,
           leaseOwner: lease.owner,
           leaseUntil: lease.until,
           items: { create: order.items.map((item, position) => ({ productId: item.productId, quantity: item.quantity, position })) },

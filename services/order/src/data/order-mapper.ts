@@ -36,7 +36,6 @@ export function toOrderRecord(row: OrderRow): OrderRecord {
             : null,
         }
       : null,
-    callerAuthorization: row.callerAuthorization,
     items,
     createTime: row.createTime,
     updateTime: row.updateTime,

@@ -32,8 +32,6 @@ export class PrismaOrderRepository implements OrderRepository {
     if (change.phase !== undefined) data.phase = change.phase;
     if (change.step !== undefined) data.step = change.step;
     if (change.pendingReason !== undefined) data.pendingReason = change.pendingReason;
-    if (done) data.callerAuthorization = null;
-    else if (change.callerAuthorization !== undefined) data.callerAuthorization = change.callerAuthorization;
     if (change.payment) {
       data.paymentId = change.payment.paymentId;
       data.paymentStatus = change.payment.status;
@@ -59,7 +57,6 @@ export class PrismaOrderRepository implements OrderRepository {
       totalMinor: change.priced?.totalMinor ?? order.totalMinor,
       payment: change.payment ?? order.payment,
       items: change.priced?.items ?? order.items,
-      callerAuthorization: done ? null : (change.callerAuthorization ?? order.callerAuthorization),
       updateTime: now,
     };
 
@@ -95,7 +92,7 @@ export class PrismaOrderRepository implements OrderRepository {
     await this.db.order.updateMany({ where: { id: orderId, leaseOwner: owner, phase: { not: 'DONE' } }, data: { leaseUntil: retryAt } });
   }
 
-  async claimForCancel(orderId: string, owner: string, reason: string, callerAuthorization: string): Promise<OrderRecord | null> {
+  async claimForCancel(orderId: string, owner: string, reason: string): Promise<OrderRecord | null> {
     const now = new Date();
     const { count } = await this.db.order.updateMany({
       where: {
@@ -105,7 +102,7 @@ export class PrismaOrderRepository implements OrderRepository {
         OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }],
       },
       data: {
-        phase: 'CANCELLING', pendingReason: reason, leaseOwner: owner, leaseUntil: new Date(now.getTime() + this.leaseMs), callerAuthorization, updateTime: now,
+        phase: 'CANCELLING', pendingReason: reason, leaseOwner: owner, leaseUntil: new Date(now.getTime() + this.leaseMs), updateTime: now,
       },
     });
     if (count === 0) return null;

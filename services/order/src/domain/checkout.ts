@@ -7,9 +7,13 @@ import { checkoutFingerprint } from './fingerprint';
 import { recordOutcome, replayError, type IdempotencyStore } from './idempotency';
 import type { OrderRecord } from './order';
 
+// What a checkout needs once it starts (a few calls with their deadlines); less left on the caller's clock is refused.
+const CHECKOUT_RUN_BUDGET_MS = 5_000;
+
 export interface CheckoutSettings extends CheckoutLimits {
-  /** Checkouts running at once in this process, and how long one may wait for its turn. */
+  /** Checkouts running at once in this process, how many may wait for their turn, and how long. */
   maxConcurrent: number;
+  maxQueued: number;
   maxQueueWaitMs: number;
   idempotencySecret: string;
   idempotencyTtlMs: number;
@@ -30,7 +34,9 @@ export class CheckoutService {
     private readonly saga: CheckoutSaga,
     private readonly settings: CheckoutSettings,
   ) {
-    this.bulkhead = new Bulkhead(settings.maxConcurrent, settings.maxQueueWaitMs);
+    this.bulkhead = new Bulkhead({
+      limit: settings.maxConcurrent, maxQueued: settings.maxQueued, maxWaitMs: settings.maxQueueWaitMs, runBudgetMs: CHECKOUT_RUN_BUDGET_MS,
+    });
   }
 
   async createOrder(raw: CheckoutRequest): Promise<OrderRecord> {
@@ -44,7 +50,7 @@ export class CheckoutService {
     const now = Date.now();
     const begun = await this.store.begin(
       { userId: request.userId, requestId: request.requestId, fingerprint, expiresAt: new Date(now + this.settings.idempotencyTtlMs) },
-      { id: randomUUID(), userId: request.userId, shipping: request.shipping, items: request.items, callerAuthorization: request.authorization },
+      { id: randomUUID(), userId: request.userId, shipping: request.shipping, items: request.items },
       { owner: this.settings.owner, until: new Date(now + this.settings.leaseMs) },
     );
 

@@ -50,7 +50,7 @@ export class OrderQueries {
       throw failedPrecondition('INVALID_STATE_TRANSITION', 'The order is still being placed and cannot be cancelled yet', { orderId });
     }
     const reason = caller.role === 'ADMIN' && caller.userId !== order.userId ? CancelReason.ADMIN_CANCELLED : CancelReason.CUSTOMER_CANCELLED;
-    const claimed = await this.repo.claimForCancel(orderId, this.owner, reason, authorization);
+    const claimed = await this.repo.claimForCancel(orderId, this.owner, reason);
     if (!claimed) {
       const latest = await this.repo.get(orderId);
       if (latest?.status === 'CANCELLED') return latest;

@@ -78,7 +78,6 @@ export interface OrderRecord {
   totalMinor: bigint | null;
   shipping: ShippingAddress;
   payment: OrderPaymentSummary | null;
-  callerAuthorization: string | null;
   items: OrderLine[];
   createTime: Date;
   updateTime: Date;

@@ -58,8 +58,6 @@ export interface OrderTransition {
   pendingReason?: string | null;
   payment?: OrderPaymentSummary;
   priced?: { currency: string; totalMinor: bigint; items: OrderLine[] };
-  /** Replaces the stored caller token (cancellation by another caller, e.g. an admin). */
-  callerAuthorization?: string;
   event: string;
   detail?: string;
 }
@@ -69,14 +67,13 @@ export interface NewOrder {
   userId: string;
   shipping: ShippingAddress;
   items: Array<{ productId: string; quantity: number }>;
-  callerAuthorization: string;
 }
 
 export interface OrderRepository {
   get(orderId: string): Promise<OrderRecord | null>;
   /**
    * Applies a transition if `owner` still holds the lease, and extends it; throws LeaseLostError otherwise.
-   * A transition to phase DONE clears the lease and the stored caller token. Answers `order` with the change.
+   * A transition to phase DONE clears the lease. Answers `order` with the change.
    */
   transition(order: OrderRecord, owner: string, change: OrderTransition): Promise<OrderRecord>;
   /** Gives the order back to the recovery worker, which may claim it again after `retryAt`. */
@@ -85,7 +82,7 @@ export interface OrderRepository {
    * Takes the lease of a CONFIRMED order to cancel it, or null if the order is not CONFIRMED or someone else
    * holds its lease.
    */
-  claimForCancel(orderId: string, owner: string, reason: string, callerAuthorization: string): Promise<OrderRecord | null>;
+  claimForCancel(orderId: string, owner: string, reason: string): Promise<OrderRecord | null>;
   /** Claims up to `limit` unfinished orders whose lease ran out (safe across replicas). */
   claimStale(owner: string, limit: number): Promise<OrderRecord[]>;
 }

@@ -1,6 +1,8 @@
+import type { ServiceTokenSource } from '@shop/platform';
 import type { CheckoutSaga, SagaLog } from './checkout-saga';
 import { LeaseLostError } from './dependency-errors';
 import { recordOutcome, type IdempotencyStore } from './idempotency';
+import type { OrderRecord } from './order';
 import type { OrderRepository } from './ports';
 
 export interface RecoverySettings {
@@ -25,6 +27,8 @@ export class RecoveryWorker {
     private readonly repo: OrderRepository,
     private readonly store: IdempotencyStore,
     private readonly saga: CheckoutSaga,
+    /** The order service's own credential: recovery acts on no caller's behalf. */
+    private readonly serviceTokens: ServiceTokenSource,
     private readonly settings: RecoverySettings,
     private readonly log: SagaLog & { error(fields: object, message: string): void },
   ) {}
@@ -60,9 +64,20 @@ export class RecoveryWorker {
     for (;;) {
       if (this.stopped) break;
       const claimed = await this.repo.claimStale(this.settings.owner, this.settings.batchSize);
+      if (claimed.length === 0) break;
+      let authorization: string;
+      try {
+        authorization = await this.serviceTokens.authorization();
+      } catch (error) {
+        // No credential, no calls: give the orders back for the next pass.
+        this.log.error({ err: error }, 'recovery could not get a service token');
+        const retryAt = new Date(Date.now() + this.settings.retryDelayMs);
+        for (const order of claimed) await this.repo.releaseLease(order.id, this.settings.owner, retryAt);
+        break;
+      }
       for (const order of claimed) {
         handled += 1;
-        await this.recover(order.id, order.callerAuthorization);
+        await this.recover(order, authorization);
       }
       if (claimed.length < this.settings.batchSize) break;
     }
@@ -71,13 +86,10 @@ export class RecoveryWorker {
     return handled;
   }
 
-  private async recover(orderId: string, authorization: string | null): Promise<void> {
-    const order = await this.repo.get(orderId);
-    if (!order) return;
+  private async recover(order: OrderRecord, authorization: string): Promise<void> {
+    const orderId = order.id;
     try {
-      // Orders keep the caller's token while unfinished; an expired token makes the calls fail as refused and the
-      // order is retried after its lease, until a service credential exists (see the service's README/report).
-      const outcome = await this.saga.run(order, { owner: this.settings.owner, authorization: authorization ?? '' });
+      const outcome = await this.saga.run(order, { owner: this.settings.owner, authorization });
       if (outcome.kind !== 'unfinished') await recordOutcome(this.store, outcome);
       this.log.info({ orderId, outcome: outcome.kind, status: outcome.order.status, reason: outcome.order.statusReason }, 'order recovered');
     } catch (error) {

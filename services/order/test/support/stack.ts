@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Client, credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
-import { createLogger, createTokenVerifier, parseServiceError, type RemoteError, type RequestOf, type ResponseOf, type TokenVerifier } from '@shop/platform';
+import {
+  createLogger, createTokenVerifier, parseServiceError, type RemoteError, type RequestOf, type ResponseOf, type ServiceTokenSource, type TokenVerifier,
+} from '@shop/platform';
 import { createTestDatabase, type TestDatabase } from '@shop/platform/testing';
 import { loadPaymentConfig } from '@shop/payment-service/src/config';
 import { startPaymentService, type RunningPaymentService } from '@shop/payment-service/src/service';
@@ -121,7 +123,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         ...orderEnv,
         ...env,
       }),
-      { logger: silent('order'), verifier },
+      { logger: silent('order'), verifier, serviceTokens },
     );
   let order = await startOrder({});
   const replicas: RunningOrderService[] = [];
@@ -131,7 +133,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const orderPool = new Pool({ connectionString: orderDb.url, max: 2 });
   const productPool = new Pool({ connectionString: productDb.url, max: 2 });
 
-  const sign = (userId: string, role: Role) =>
+  const sign = (userId: string, role: Role | 'SERVICE') =>
     new SignJWT({ role })
       .setProtectedHeader({ alg: 'EdDSA', kid: KID })
       .setSubject(userId)
@@ -142,6 +144,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       .setJti(randomUUID())
       .sign(privateKey);
   const adminToken = await sign(randomUUID(), 'ADMIN');
+  // What the user service's client-credentials grant hands the order service.
+  const serviceTokens: ServiceTokenSource = { authorization: async () => `Bearer ${await sign('service:order', 'SERVICE')}` };
 
   function callerOf<D extends AnyDefinition>(definition: D, channel: () => Client): Caller<D> {
     const caller: Record<string, (request: unknown, settings?: CallSettings) => Promise<unknown>> = {};

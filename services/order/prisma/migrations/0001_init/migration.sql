@@ -36,7 +36,6 @@ CREATE TABLE "orders" (
     "card_last4" CHAR(4),
     "card_exp_month" INTEGER,
     "card_exp_year" INTEGER,
-    "caller_authorization" TEXT,
     "lease_owner" TEXT,
     "lease_until" TIMESTAMPTZ(3),
     "recovery_attempts" INTEGER NOT NULL DEFAULT 0,
@@ -121,5 +120,5 @@ ALTER TABLE "saga_steps" ADD CONSTRAINT "saga_steps_order_id_fkey" FOREIGN KEY (
 -- Hand-written: rules Prisma cannot express.
 ALTER TABLE "order_items" ADD CONSTRAINT "order_items_quantity_check" CHECK ("quantity" BETWEEN 1 AND 100);
 ALTER TABLE "orders" ADD CONSTRAINT "orders_total_check" CHECK ("total_minor" IS NULL OR "total_minor" >= 0);
--- The bearer token is only kept while the saga still needs it.
-ALTER TABLE "orders" ADD CONSTRAINT "orders_authorization_cleared_check" CHECK ("phase" <> 'DONE' OR "caller_authorization" IS NULL);
+-- A finished saga holds no lease.
+ALTER TABLE "orders" ADD CONSTRAINT "orders_done_unleased_check" CHECK ("phase" <> 'DONE' OR "lease_owner" IS NULL);
