@@ -18,6 +18,8 @@ export interface TargetSummary {
   p99: Spread;
   non2xx: number;
   errors: number;
+  /** Open loop only: the bench's own lateness in sending (p99 per round). */
+  sendLagP99?: Spread;
 }
 
 export interface Comparison {
@@ -42,6 +44,7 @@ function summarize(measurements: Measurement[]): TargetSummary | undefined {
     p99: spread(measurements.map((m) => m.p99)),
     non2xx: measurements.reduce((sum, m) => sum + m.non2xx, 0),
     errors: measurements.reduce((sum, m) => sum + m.errors, 0),
+    sendLagP99: measurements.some((m) => m.sendLagP99 !== undefined) ? spread(measurements.map((m) => m.sendLagP99 ?? Number.NaN)) : undefined,
   };
 }
 
@@ -60,7 +63,7 @@ export async function compare(targets: readonly Target[], load: Load, log: (mess
     for (const target of order) {
       const m = await measure(target, load, load.durationSeconds);
       results[target.name] = m;
-      log(`  round ${round + 1}/${load.rounds} ${target.name.padEnd(8)} ${m.okPerSecond.toFixed(0).padStart(6)} ok/s  p50 ${m.p50.toFixed(1)} ms  p99 ${m.p99.toFixed(1)} ms${m.non2xx + m.errors > 0 ? `  non-2xx ${m.non2xx} errors ${m.errors}` : ''}`);
+      log(`  round ${round + 1}/${load.rounds} ${target.name.padEnd(8)} ${m.okPerSecond.toFixed(0).padStart(6)} ok/s  p50 ${m.p50.toFixed(1)} ms  p99 ${m.p99.toFixed(1)} ms${m.non2xx + m.errors > 0 ? `  non-2xx ${m.non2xx} errors ${m.errors}` : ''}${m.sendLagP99 === undefined ? '' : `  send lag p99 ${m.sendLagP99.toFixed(1)} ms`}`);
     }
     rounds.push(results);
   }

@@ -4,6 +4,8 @@ import { startNodeProcess } from '../system/child';
 import { spread, type Spread } from '../stats';
 import { plainClient, platformClient, type BenchClient } from './clients';
 
+const SLICES_PER_ROUND = 8;
+
 export interface BreakerResult {
   concurrency: number;
   durationSeconds: number;
@@ -58,11 +60,20 @@ export async function runBreakerBenchmark(rounds: number, seconds: number, concu
     const plainRates: number[] = [];
     const platformRates: number[] = [];
     const overheads: number[] = [];
+    const sliceSeconds = seconds / SLICES_PER_ROUND;
     for (let round = 0; round < rounds; round++) {
-      const first = round % 2 === 0;
-      const a = await saturate(first ? plain : platform, concurrency, seconds);
-      const b = await saturate(first ? platform : plain, concurrency, seconds);
-      const [plainRate, platformRate] = first ? [a, b] : [b, a];
+      // Many short alternating slices per round: a neighbour's burst on the shared machine hits both clients alike.
+      let plainSum = 0;
+      let platformSum = 0;
+      for (let slice = 0; slice < SLICES_PER_ROUND; slice++) {
+        const plainFirst = slice % 2 === 0;
+        const first = await saturate(plainFirst ? plain : platform, concurrency, sliceSeconds);
+        const second = await saturate(plainFirst ? platform : plain, concurrency, sliceSeconds);
+        plainSum += plainFirst ? first : second;
+        platformSum += plainFirst ? second : first;
+      }
+      const plainRate = plainSum / SLICES_PER_ROUND;
+      const platformRate = platformSum / SLICES_PER_ROUND;
       plainRates.push(plainRate);
       platformRates.push(platformRate);
       overheads.push((1 - platformRate / plainRate) * 100);

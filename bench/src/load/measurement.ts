@@ -13,6 +13,11 @@ export interface Measurement {
   /** Connection errors and timeouts. */
   errors: number;
   durationSeconds: number;
+  /**
+   * Open loop only: p99 of how late the bench sent requests after they were due. Large values mean the bench
+   * process itself was starved of CPU, and the latencies include that wait.
+   */
+  sendLagP99?: number;
 }
 
 /** What to send: a fresh request each time (random id, fresh Idempotency-Key...). */

@@ -26,6 +26,7 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<Measurement
   const base = new URL(options.url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
   const latencies: number[] = [];
+  const lags: number[] = [];
   let ok = 0;
   let non2xx = 0;
   let errors = 0;
@@ -63,6 +64,7 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<Measurement
       const now = performance.now();
       // Every request that fell due since the last tick goes now, with its own due time.
       while (sent < total && start + sent * intervalMs <= now) {
+        lags.push(now - (start + sent * intervalMs));
         send(start + sent * intervalMs);
         sent += 1;
       }
@@ -77,6 +79,7 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<Measurement
   const elapsedSeconds = (performance.now() - start) / 1000;
 
   latencies.sort((a, b) => a - b);
+  lags.sort((a, b) => a - b);
   return {
     okPerSecond: ok / options.durationSeconds,
     responsesPerSecond: (ok + non2xx) / elapsedSeconds,
@@ -88,5 +91,6 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<Measurement
     non2xx,
     errors: errors + outstanding,
     durationSeconds: options.durationSeconds,
+    sendLagP99: percentile(lags, 99),
   };
 }

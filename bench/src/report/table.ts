@@ -2,18 +2,22 @@ import type { TargetSummary } from '../compare';
 import type { Spread } from '../stats';
 import type { BenchResults } from './model';
 
+// Beyond this the open-loop sender itself was starved and its percentiles say more about the machine than the server.
+const SENDER_LAG_WARN_MS = 5;
+const W = { label: 36, ok: 24, p50: 22, p99: 26 };
+
 const n = (value: number, digits = 0): string =>
   Number.isFinite(value) ? value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : 'n/a';
 const range = (s: Spread, digits = 0): string => `${n(s.median, digits)} [${n(s.min, digits)}-${n(s.max, digits)}]`;
 
 function targetRow(label: string, name: string, summary: TargetSummary | undefined): string {
-  if (!summary) return `${label.padEnd(30)} ${name.padEnd(9)} (not run)`;
+  if (!summary) return `${label.padEnd(W.label)} ${name.padEnd(9)} (not run)`;
   return [
-    label.padEnd(30),
+    label.padEnd(W.label),
     name.padEnd(9),
-    range(summary.okPerSecond).padEnd(24),
-    range(summary.p50, 1).padEnd(20),
-    range(summary.p99, 1).padEnd(22),
+    range(summary.okPerSecond).padEnd(W.ok),
+    range(summary.p50, 1).padEnd(W.p50),
+    range(summary.p99, 1).padEnd(W.p99),
     `${summary.non2xx}/${summary.errors}`,
   ].join(' ');
 }
@@ -28,13 +32,18 @@ export function formatReport(results: BenchResults): string {
   if (!results.system.started) lines.push(`System: NOT RUN (${results.system.note ?? 'unknown reason'}); baseline figures only.`);
   if (results.catalog) lines.push(`Catalog: ${n(results.catalog.products)} products (${results.catalog.seededBy}); search words: ${results.catalog.searchWords.join(', ')}`);
   lines.push('');
-  lines.push(`${'scenario'.padEnd(30)} ${'target'.padEnd(9)} ${'ok/s median [range]'.padEnd(24)} ${'p50 ms'.padEnd(20)} ${'p99 ms'.padEnd(22)} non2xx/err`);
+  lines.push(`${'scenario'.padEnd(W.label)} ${'target'.padEnd(9)} ${'ok/s median [range]'.padEnd(W.ok)} ${'p50 ms'.padEnd(W.p50)} ${'p99 ms'.padEnd(W.p99)} non2xx/err`);
   for (const result of Object.values(results.scenarios)) {
     const c = result.comparison;
     const load = c.load.kind === 'open' ? `open loop ${c.load.level}/s` : `${c.load.level} conns`;
     lines.push(targetRow(result.title, 'edge', c.edge));
     lines.push(targetRow(`  (${load}, ${c.load.rounds}x${c.load.durationSeconds}s)`, 'baseline', c.baseline));
-    if (c.ratio) lines.push(`${''.padEnd(30)} ${'ratio'.padEnd(9)} ${`${range(c.ratio, 2)} x`}`);
+    if (c.ratio) lines.push(`${''.padEnd(W.label)} ${'ratio'.padEnd(9)} ${`${range(c.ratio, 2)} x`}`);
+    for (const [name, summary] of [['edge', c.edge], ['baseline', c.baseline]] as const) {
+      if (summary?.sendLagP99 && summary.sendLagP99.median > SENDER_LAG_WARN_MS) {
+        lines.push(`${''.padEnd(W.label)} note: the bench sent ${name} requests late (send lag p99 ${range(summary.sendLagP99, 1)} ms): it was short of CPU, latencies include that`);
+      }
+    }
   }
   if (results.memory) {
     lines.push('');

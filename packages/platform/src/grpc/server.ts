@@ -43,7 +43,13 @@ const ERROR_LOG_LEVEL: Partial<Record<status, 'warn' | 'info'>> = {
 
 export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcServerHandle> {
   const { logger } = options;
-  const server = new Server({ 'grpc.keepalive_permit_without_calls': 1, 'grpc.max_receive_message_length': 4 * 1024 * 1024 });
+  const server = new Server({
+    'grpc.keepalive_permit_without_calls': 1,
+    'grpc.max_receive_message_length': 4 * 1024 * 1024,
+    // Clients re-resolve DNS when a connection ends: ageing connections out spreads load onto new replicas.
+    'grpc.max_connection_age_ms': 5 * 60_000,
+    'grpc.max_connection_age_grace_ms': 30_000,
+  });
   const names = options.services.map((registration) => registration.serviceName);
   let inFlight = 0;
 
