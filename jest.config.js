@@ -15,7 +15,6 @@ const config = {
     displayName: dir,
     rootDir: `<rootDir>/${dir}`,
     testEnvironment: 'node',
-    testTimeout: 60_000,
     testMatch: dir === 'test' ? ['<rootDir>/**/*.test.ts'] : ['<rootDir>/test/**/*.test.ts', '<rootDir>/src/**/*.test.ts'],
     testPathIgnorePatterns: ['/node_modules/', '/generated/'],
     // Type checking is `npm run typecheck`; tests only transpile, which keeps the suite fast.

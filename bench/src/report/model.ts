@@ -13,8 +13,9 @@ export interface TargetCheck {
   name: string;
   goal: string;
   measured: string;
-  /** Undefined when the figure could not be measured in this run. */
+  /** Undefined when the figure could not be measured in this run, or was too noisy to judge. */
   pass?: boolean;
+  note?: string;
 }
 
 export interface BenchResults {

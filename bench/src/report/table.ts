@@ -66,7 +66,7 @@ export function formatReport(results: BenchResults): string {
   lines.push('Targets (informational, medians over rounds):');
   for (const check of results.targets) {
     const verdict = check.pass === undefined ? 'n/a' : check.pass ? 'PASS' : 'MISS';
-    lines.push(`  ${check.name.padEnd(52)} ${check.goal.padEnd(16)} ${check.measured.padEnd(16)} ${verdict}`);
+    lines.push(`  ${check.name.padEnd(52)} ${check.goal.padEnd(16)} ${check.measured.padEnd(16)} ${verdict}${check.note ? ` (${check.note})` : ''}`);
   }
   return lines.join('\n');
 }

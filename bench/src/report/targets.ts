@@ -24,7 +24,15 @@ export function checkTargets(results: Omit<BenchResults, 'targets'>): TargetChec
   checks.push({ name: `p99 at ${rate} req/s (edge)`, goal: '<= 30 ms', measured: open ? `${fmt(open.p99.median, 1)} ms` : 'n/a', pass: open ? open.p99.median <= 30 : undefined });
 
   const breaker = results.breaker?.overheadPercent;
-  checks.push({ name: 'breaker overhead (platform client vs plain grpc-js)', goal: '<= 3%', measured: breaker ? `${fmt(breaker.median, 1)}%` : 'n/a', pass: breaker ? breaker.median <= 3 : undefined });
+  // Rounds that disagree by more than twice the target cannot tell 3% from 0%: say so rather than pass or fail.
+  const noisy = breaker !== undefined && breaker.max - breaker.min > 6;
+  checks.push({
+    name: 'breaker overhead (platform client vs plain grpc-js)',
+    goal: '<= 3%',
+    measured: breaker ? `${fmt(breaker.median, 1)}%` : 'n/a',
+    pass: breaker && !noisy ? breaker.median <= 3 : undefined,
+    note: noisy ? `rounds range ${fmt(breaker.min, 1)}..${fmt(breaker.max, 1)}%: too noisy to judge` : undefined,
+  });
 
   const memory = results.memory;
   checks.push({

@@ -13,7 +13,10 @@ export function requestLog(logger: Logger): RequestHandler {
     const started = process.hrtime.bigint();
     // Read now: 'finish' fires outside the request's span, where the logger could no longer see it.
     const traceId = trace.getActiveSpan()?.spanContext().traceId;
-    res.on('finish', () => {
+    let logged = false;
+    const log = () => {
+      if (logged) return;
+      logged = true;
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
       const route: unknown = req.route?.path;
       const line = {
@@ -24,12 +27,16 @@ export function requestLog(logger: Logger): RequestHandler {
         route: typeof route === 'string' ? route : undefined,
         status: res.statusCode,
         duration_ms: Math.round(durationMs * 10) / 10,
+        // The client hung up before the answer was written.
+        ...(res.writableFinished ? {} : { aborted: true }),
       };
       // Orchestrator probes arrive every few seconds; at info they would drown the lines that matter.
       if (PROBES.has(req.path)) logger.debug(line, 'probe completed');
       else if (res.statusCode >= 500) logger.error(line, 'request failed');
       else logger.info(line, 'request completed');
-    });
+    };
+    res.once('finish', log);
+    res.once('close', log);
     next();
   };
 }

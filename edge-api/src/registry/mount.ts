@@ -46,11 +46,17 @@ function traced(route: Route, handler: RequestHandler): RequestHandler {
         attributes: { 'http.route': route.path, 'http.request.method': req.method, 'shop.request_id': String(res.locals.requestId) },
       },
       async (span) => {
-        res.once('finish', () => {
+        let ended = false;
+        // 'close' alone also covers clients that hang up before the answer is written.
+        const end = () => {
+          if (ended) return;
+          ended = true;
           span.setAttribute('http.response.status_code', res.statusCode);
-          if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+          if (res.statusCode >= 500 || !res.writableFinished) span.setStatus({ code: SpanStatusCode.ERROR });
           span.end();
-        });
+        };
+        res.once('finish', end);
+        res.once('close', end);
         try {
           await handler(req, res, next);
         } catch (error) {
