@@ -7,6 +7,8 @@ import { startOtlpCollector, type CollectedSpan } from './otlp-collector';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const CARD_NUMBER = '4242424242424242';
+// OTLP's SpanKind: 2 is SPAN_KIND_SERVER.
+const SERVER = 2;
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -16,12 +18,12 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-const until = async <T>(what: string, probe: () => T | undefined, timeoutMs: number): Promise<T> => {
+const until = async <T>(what: string, probe: () => T | undefined, timeoutMs: number, explain: () => string = () => ''): Promise<T> => {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = probe();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${explain()}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 };
@@ -114,7 +116,7 @@ describe('one trace per checkout, across processes', () => {
     const inTrace = (traceId: string) => collector.spans.filter((span) => span.traceId === traceId);
     const edgeSpan = await until(
       'the edge span of the checkout',
-      () => collector.spans.find((span) => span.kind === 2 && /POST/.test(span.name) && String(span.attributes['http.route'] ?? span.attributes['http.target'] ?? span.name).includes('/v1/orders')),
+      () => collector.spans.find((span) => span.kind === SERVER && /POST/.test(span.name) && String(span.attributes['http.route'] ?? span.attributes['http.target'] ?? span.name).includes('/v1/orders')),
       20_000,
     );
     const services = ['order', 'product', 'payment'];
@@ -122,11 +124,13 @@ describe('one trace per checkout, across processes', () => {
       'spans of every hop',
       () => {
         const found = inTrace(edgeSpan.traceId);
-        const hop = (service: string) => found.some((span) => span.service.includes(service) && span.kind === 1 && String(span.attributes['rpc.system'] ?? '') === 'grpc');
-        const db = (service: string) => found.some((span) => span.service.includes(service) && span.attributes['db.system'] === 'postgresql');
+        const hop = (service: string) => found.some((span) => span.service.includes(service) && span.kind === SERVER && String(span.attributes['rpc.system'] ?? '') === 'grpc');
+        const db = (service: string) =>
+          found.some((span) => span.service.includes(service) && (span.attributes['db.system.name'] ?? span.attributes['db.system']) === 'postgresql');
         return services.every((service) => hop(service) && db(service)) ? found : undefined;
       },
       20_000,
+      () => `; spans in the trace:\n${inTrace(edgeSpan.traceId).map((span) => `${span.service} kind=${span.kind} ${span.name} ${JSON.stringify(span.attributes).slice(0, 120)}`).join('\n')}`,
     );
 
     const byId = new Map(spans.map((span) => [span.spanId, span]));
@@ -139,7 +143,7 @@ describe('one trace per checkout, across processes', () => {
     expect(new Set(spans.map((span) => rootOf(span).service)).size).toBe(1);
     expect(rootOf(spans.find((span) => span.service.includes('payment'))!).spanId).toBe(rootOf(edgeSpan).spanId);
     for (const method of ['ReserveStock', 'AuthorizePayment', 'CommitReservation', 'CapturePayment']) {
-      expect(spans.some((span) => span.name.endsWith(`/${method}`) && span.kind === 1)).toBe(true);
+      expect(spans.some((span) => span.name.endsWith(`/${method}`) && span.kind === SERVER)).toBe(true);
     }
 
     expect(collector.raw.join('\n')).not.toContain(CARD_NUMBER);

@@ -65,7 +65,8 @@ it('expires each reservation once when several replicas sweep the same database'
     );
     await new Promise((resolve) => setTimeout(resolve, 1_200));
     // Both replicas race over the same due reservations (plus the first one's timer, ticking every 200 ms).
-    const counts = await Promise.all([h.sweepNow(), replica.sweepNow(), replica.sweepNow()]);
+    // One call per replica: concurrent calls within one process share a single sweep and its count.
+    const counts = await Promise.all([h.sweepNow(), replica.sweepNow()]);
     const audit = await eventually(() => auditStock(h, product.id), (a) => a.reserved === 0);
     expect(audit).toMatchObject({ onHand: 40, reserved: 0, available: 40 });
     expect(counts.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(ids.length);
