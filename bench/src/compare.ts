@@ -1,6 +1,8 @@
 import { runClosedLoop } from './load/closed-loop';
 import type { Measurement, Target } from './load/measurement';
 import { runOpenLoop } from './load/open-loop';
+import { startCpuMeter } from './cpu';
+import type { Watched } from './memory';
 import { spread, type Spread } from './stats';
 
 export interface Load {
@@ -9,6 +11,8 @@ export interface Load {
   level: number;
   durationSeconds: number;
   warmupSeconds: number;
+  /** Closed loop: unmeasured seconds at the start of every run, until all connections are in their stride. */
+  rampSeconds: number;
   rounds: number;
 }
 
@@ -20,6 +24,8 @@ export interface TargetSummary {
   errors: number;
   /** Open loop only: the bench's own lateness in sending (p99 per round). */
   sendLagP99?: Spread;
+  /** Median over rounds of CPU ms per successful request, by process. */
+  cpuMsPerOk?: Record<string, number>;
 }
 
 export interface Comparison {
@@ -31,9 +37,38 @@ export interface Comparison {
   ratio?: Spread;
 }
 
-function measure(target: Target, load: Load, seconds: number): Promise<Measurement> {
-  if (load.kind === 'open') return runOpenLoop({ url: target.url, ratePerSecond: load.level, durationSeconds: seconds, next: target.next });
-  return runClosedLoop({ url: target.url, connections: load.level, durationSeconds: seconds, next: target.next });
+const MAX_RAMP_SECONDS = 10;
+
+/** The processes whose CPU time is charged to each target's runs. */
+export type CpuWatch = Partial<Record<Target['name'], readonly Watched[]>>;
+
+async function measure(target: Target, load: Load, seconds: number, cpu?: readonly Watched[]): Promise<Measurement> {
+  let meter: ReturnType<typeof startCpuMeter> | undefined;
+  let used: Record<string, number> | undefined;
+  const meterWindow = {
+    opened: () => {
+      if (cpu) meter = startCpuMeter(cpu);
+    },
+    closed: () => {
+      used ??= meter?.stop();
+    },
+  };
+  let m: Measurement;
+  if (load.kind === 'open') {
+    meterWindow.opened();
+    m = await runOpenLoop({ url: target.url, ratePerSecond: load.level, durationSeconds: seconds, next: target.next });
+  } else {
+    m = await runClosedLoop({ url: target.url, connections: load.level, durationSeconds: seconds, rampSeconds: load.rampSeconds, next: target.next, window: meterWindow });
+  }
+  meterWindow.closed();
+  if (used && m.ok > 0) m.cpuMsPerOk = Object.fromEntries(Object.entries(used).map(([name, ms]) => [name, ms / m.ok]));
+  return m;
+}
+
+function medianCpu(measurements: Measurement[]): Record<string, number> | undefined {
+  const names = [...new Set(measurements.flatMap((m) => Object.keys(m.cpuMsPerOk ?? {})))];
+  if (names.length === 0) return undefined;
+  return Object.fromEntries(names.map((name) => [name, spread(measurements.map((m) => m.cpuMsPerOk?.[name] ?? Number.NaN)).median]));
 }
 
 function summarize(measurements: Measurement[]): TargetSummary | undefined {
@@ -44,6 +79,7 @@ function summarize(measurements: Measurement[]): TargetSummary | undefined {
     p99: spread(measurements.map((m) => m.p99)),
     non2xx: measurements.reduce((sum, m) => sum + m.non2xx, 0),
     errors: measurements.reduce((sum, m) => sum + m.errors, 0),
+    cpuMsPerOk: medianCpu(measurements),
     sendLagP99: measurements.some((m) => m.sendLagP99 !== undefined) ? spread(measurements.map((m) => m.sendLagP99 ?? Number.NaN)) : undefined,
   };
 }
@@ -52,16 +88,21 @@ function summarize(measurements: Measurement[]): TargetSummary | undefined {
  * Warm-up of every target, then interleaved rounds (edge, baseline / baseline, edge alternately) so that
  * drift of a shared, noisy machine hits both sides alike; the ratio is taken per round.
  */
-export async function compare(targets: readonly Target[], load: Load, log: (message: string) => void): Promise<Comparison> {
+export async function compare(targets: readonly Target[], load: Load, log: (message: string) => void, cpu: CpuWatch = {}): Promise<Comparison> {
+  const ramps = new Map<Target['name'], number>();
   if (load.warmupSeconds > 0) {
-    for (const target of targets) await measure(target, load, load.warmupSeconds);
+    for (const target of targets) {
+      const warm = await measure(target, { ...load, rampSeconds: 0 }, load.warmupSeconds);
+      // A ramp shorter than one answer's latency still starts the window before every connection got into its stride.
+      if (load.kind === 'closed' && Number.isFinite(warm.p90)) ramps.set(target.name, Math.min(MAX_RAMP_SECONDS, Math.max(load.rampSeconds, warm.p90 / 1000)));
+    }
   }
   const rounds: Comparison['rounds'] = [];
   for (let round = 0; round < load.rounds; round++) {
     const order = round % 2 === 0 ? targets : [...targets].reverse();
     const results: Partial<Record<Target['name'], Measurement>> = {};
     for (const target of order) {
-      const m = await measure(target, load, load.durationSeconds);
+      const m = await measure(target, { ...load, rampSeconds: ramps.get(target.name) ?? load.rampSeconds }, load.durationSeconds, cpu[target.name]);
       results[target.name] = m;
       log(`  round ${round + 1}/${load.rounds} ${target.name.padEnd(8)} ${m.okPerSecond.toFixed(0).padStart(6)} ok/s  p50 ${m.p50.toFixed(1)} ms  p99 ${m.p99.toFixed(1)} ms${m.non2xx + m.errors > 0 ? `  non-2xx ${m.non2xx} errors ${m.errors}` : ''}${m.sendLagP99 === undefined ? '' : `  send lag p99 ${m.sendLagP99.toFixed(1)} ms`}`);
     }

@@ -6,7 +6,7 @@ import { REPO_ROOT } from '@shop/platform/src/db';
 import { runBreakerBenchmark } from './breaker/run';
 import { cleanUp, installSignalHandlers } from './cleanup';
 import { BASELINE_DESCRIPTION, describeMachine } from './machine';
-import { findPid, startMemorySampler, type Watched } from './memory';
+import { startMemorySampler } from './memory';
 import { parseOptions, USAGE, type BenchOptions, type ScenarioName } from './options';
 import type { BenchResults } from './report/model';
 import { formatReport } from './report/table';
@@ -14,36 +14,14 @@ import { checkTargets } from './report/targets';
 import { writeResults } from './report/write';
 import { runLoadScenarios } from './scenarios';
 import { startDatabases } from './system/database';
-import { missingEntryPoints, startBaseline, startSystem, type RunningSystem } from './system/launch';
+import { startBaseline, startSystemIfReady } from './system/launch';
 import { seedCatalog } from './system/seed';
+import { watchProcesses } from './watch';
 
 const LOAD_SCENARIOS: readonly ScenarioName[] = ['read', 'search', 'checkout', 'openloop'];
 const say = (message: string): void => console.error(`[bench] ${message}`);
 const CACHE_NOTE =
   'the edge has no server-side product cache (it sends ETag and Cache-Control, which the load generator ignores): every figure is the uncached path';
-
-async function startSystemIfPresent(databases: Awaited<ReturnType<typeof startDatabases>>): Promise<{ system?: RunningSystem; note?: string }> {
-  const missing = missingEntryPoints();
-  if (missing.length > 0) return { note: `not written yet: ${missing.join(', ')}` };
-  try {
-    return { system: await startSystem(databases, say) };
-  } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
-    say(`the system did not start: ${why}`);
-    return { note: `start failed: ${why.split('\n')[0]}` };
-  }
-}
-
-function watchedProcesses(system: RunningSystem | undefined, baselinePid: number | undefined, dataDir: string): Watched[] {
-  const nodePids = (system?.processes ?? []).flatMap((child) => (child.process.pid ? [{ name: child.name, pid: child.process.pid }] : []));
-  const watched: Watched[] = nodePids.map(({ name, pid }) => ({ name, pids: () => [pid] }));
-  // tsx's esbuild service and anything else the Node processes start: counted, but not as Node processes.
-  watched.push({ name: 'helpers of the Node processes (esbuild)', pids: (descendantsOf) => nodePids.flatMap(({ pid }) => descendantsOf(pid)), inTotal: false });
-  const postmaster = findPid(['postgres', dataDir]);
-  if (postmaster) watched.push({ name: 'postgresql (all backends)', pids: (descendantsOf) => [postmaster, ...descendantsOf(postmaster)], inTotal: false });
-  if (baselinePid) watched.push({ name: 'baseline', pids: () => [baselinePid], inTotal: false });
-  return watched;
-}
 
 async function run(options: BenchOptions): Promise<void> {
   const startedAt = new Date().toISOString();
@@ -51,12 +29,13 @@ async function run(options: BenchOptions): Promise<void> {
   const databases = await startDatabases(say);
   const catalog = await seedCatalog(databases.urls.product, options.products, say);
   const baseline = await startBaseline(databases, say);
-  const { system, note } = await startSystemIfPresent(databases);
+  const { system, note } = await startSystemIfReady(databases, say);
   if (!system) say(`running the baseline only: the system is ${note}`);
 
   const loadAtStart = os.loadavg()[0] ?? Number.NaN;
-  const sampler = startMemorySampler(watchedProcesses(system, baseline.process.process.pid, databases.postgres.dataDir));
-  const scenarios = await runLoadScenarios(options, { edgeUrl: system?.edgeUrl, baselineUrl: baseline.url }, catalog, runId, say);
+  const watch = watchProcesses(system, baseline.process.process.pid, databases.postgres.dataDir);
+  const sampler = startMemorySampler(watch.memory);
+  const scenarios = await runLoadScenarios(options, { edgeUrl: system?.edgeUrl, baselineUrl: baseline.url }, catalog, runId, say, watch.cpu);
   const peaks = sampler.stop();
   const nodeProcesses = system?.processes.map((child) => child.name) ?? [];
   const measuredUnderLoad = options.scenarios.has('memory') && system && Object.keys(scenarios).length > 0;

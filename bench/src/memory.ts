@@ -10,10 +10,10 @@ export function rssMb(pid: number): number | undefined {
   }
 }
 
-type ChildrenOf = Map<number, number[]>;
+export type ChildrenOf = Map<number, number[]>;
 
 /** One pass over /proc: who is whose child. */
-function processTree(): ChildrenOf {
+export function processTree(): ChildrenOf {
   const parents: ChildrenOf = new Map();
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;

@@ -1,4 +1,4 @@
-import { compare, type Load } from './compare';
+import { compare, type CpuWatch, type Load } from './compare';
 import { preflight } from './load/preflight';
 import type { Target } from './load/measurement';
 import type { BenchOptions } from './options';
@@ -19,6 +19,9 @@ const TITLES: Record<LoadScenario, string> = {
   openloop: '4 GET /v1/products/{id} fixed rate',
 };
 
+// Long enough for the slowest scenario's connections (checkout, seconds per order under load) to be in their stride.
+const RAMP_SECONDS = 2;
+
 function targets(endpoints: Endpoints, edgeNext: Target['next'] | undefined, baselineNext: Target['next']): Target[] {
   const list: Target[] = [];
   if (endpoints.edgeUrl && edgeNext) list.push({ name: 'edge', url: endpoints.edgeUrl, next: edgeNext });
@@ -33,6 +36,7 @@ export async function runLoadScenarios(
   catalog: Catalog,
   runId: string,
   log: (message: string) => void,
+  cpu: CpuWatch = {},
 ): Promise<Partial<Record<LoadScenario, ScenarioResult>>> {
   const results: Partial<Record<LoadScenario, ScenarioResult>> = {};
   const closed = (connections: number): Load => ({
@@ -40,6 +44,7 @@ export async function runLoadScenarios(
     level: connections,
     durationSeconds: options.durationSeconds,
     warmupSeconds: options.warmupSeconds,
+    rampSeconds: RAMP_SECONDS,
     rounds: options.rounds,
   });
   const run = async (name: LoadScenario, load: Load, list: Target[]): Promise<void> => {
@@ -48,7 +53,7 @@ export async function runLoadScenarios(
       const check = await preflight(target);
       log(`  preflight ${check.ok ? 'ok' : 'FAILED'}: ${check.line}`);
     }
-    results[name] = { title: TITLES[name], comparison: await compare(list, load, log) };
+    results[name] = { title: TITLES[name], comparison: await compare(list, load, log, cpu) };
   };
 
   const byId = productById(catalog.productIds);
@@ -64,7 +69,14 @@ export async function runLoadScenarios(
     await run('checkout', closed(options.checkoutConnections), targets(endpoints, edgeNext, checkout(catalog.productIds, baselineIdentities(options.users))));
   }
   if (options.scenarios.has('openloop')) {
-    const load: Load = { kind: 'open', level: options.openLoopRate, durationSeconds: options.durationSeconds, warmupSeconds: options.warmupSeconds, rounds: options.rounds };
+    const load: Load = {
+      kind: 'open',
+      level: options.openLoopRate,
+      durationSeconds: options.durationSeconds,
+      warmupSeconds: options.warmupSeconds,
+      rampSeconds: 0,
+      rounds: options.rounds,
+    };
     await run('openloop', load, targets(endpoints, byId, byId));
   }
   return results;

@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { Client, credentials, Metadata } from '@grpc/grpc-js';
+import { PaymentServiceService } from '@shop/proto/gen/shop/payment/v1/payment';
+import { InventoryServiceService } from '@shop/proto/gen/shop/product/v1/product';
 import { Pool } from 'pg';
 import { startSystem, type Customer, type ProductJson, type RunningSystem } from '../support/system';
 
@@ -87,6 +90,56 @@ async function auditStock(productId: string): Promise<{ onHand: number; reserved
   expect(row!.on_hand).toBe(sum('ADJUSTMENT') + sum('COMMIT') + sum('RESTOCK'));
   expect(row!.reserved).toBe(held!.total);
   return { onHand: row!.on_hand, reserved: row!.reserved, sold: row!.sold };
+}
+
+/** One unary call straight to a service (what a crashed order service had done before it died). */
+function grpcCall<Req, Res>(
+  port: number,
+  method: { path: string; requestSerialize(value: Req): Buffer; responseDeserialize(bytes: Buffer): Res },
+  request: Req,
+  token: string,
+): Promise<Res> {
+  const client = new Client(`127.0.0.1:${port}`, credentials.createInsecure());
+  const metadata = new Metadata();
+  metadata.set('authorization', `Bearer ${token}`);
+  return new Promise<Res>((resolve, reject) => {
+    client.makeUnaryRequest(method.path, method.requestSerialize, method.responseDeserialize, request, metadata, { deadline: Date.now() + 10_000 }, (error, response) => {
+      client.close();
+      if (error || response === undefined) reject(error ?? new Error('no response'));
+      else resolve(response);
+    });
+  });
+}
+
+/**
+ * Leaves what an order service killed mid-checkout leaves: stock reserved for the order (and, from AUTHORIZED on,
+ * the payment authorized), the order persisted at that step with a lease that ran out.
+ */
+async function killedMidCheckout(customer: Customer, product: ProductJson, step: 'RESERVED' | 'AUTHORIZED'): Promise<string> {
+  const orderId = randomUUID();
+  const amount = BigInt(product.price.amountMinor);
+  await grpcCall(system.ports.product, InventoryServiceService.reserveStock, { reservationId: orderId, items: [{ productId: product.id, quantity: 1 }] }, customer.accessToken);
+  let paymentId: string | null = null;
+  if (step === 'AUTHORIZED') {
+    const { payment } = await grpcCall(
+      system.ports.payment,
+      PaymentServiceService.authorizePayment,
+      { requestId: `${orderId}:authorize`, orderId, amount: { currencyCode: 'USD', amountMinor: amount }, card: { number: '4242424242424242', expMonth: 12, expYear: 2099, cvc: '123' } },
+      customer.accessToken,
+    );
+    paymentId = payment!.id;
+  }
+  await orderDb.query(
+    `INSERT INTO orders (id, user_id, status, phase, step, currency, total_minor, ship_name, ship_line1, ship_city, ship_postal_code, ship_country,
+                         payment_id, payment_status, lease_owner, lease_until)
+     VALUES ($1, $2, 'PENDING', 'FORWARD', $3, 'USD', $4, 'Grace', '1 Road', 'Arlington', '22201', 'US', $5, $6, 'killed-instance', now() - interval '1 second')`,
+    [orderId, customer.id, step, String(amount), paymentId, paymentId ? 'AUTHORIZED' : null],
+  );
+  await orderDb.query(
+    `INSERT INTO order_items (order_id, product_id, position, quantity, sku, name, unit_price_minor, line_total_minor) VALUES ($1, $2, 0, 1, $3, $4, $5, $5)`,
+    [orderId, product.id, product.sku, product.name, String(amount)],
+  );
+  return orderId;
 }
 
 describe('checkout through the REST edge (whole system)', () => {
@@ -193,6 +246,37 @@ describe('checkout through the REST edge (whole system)', () => {
     expect(await auditStock(product.id)).toEqual({ onHand: 100 - confirmed, reserved: 0, sold: confirmed });
     const { rows: held } = await productDb.query("SELECT id FROM reservations WHERE state = 'HELD'");
     expect(held).toEqual([]);
+  });
+
+  it('order service killed between reserve and authorize, then restarted: the order is compensated; after authorize: completed', async () => {
+    const customer = await system.registerCustomer();
+    const product = await system.createProduct({ stock: 5 });
+    await system.stopService('order');
+    const beforeAuthorize = await killedMidCheckout(customer, product, 'RESERVED');
+    const afterAuthorize = await killedMidCheckout(customer, product, 'AUTHORIZED');
+    expect(await stockOf(product.id)).toMatchObject({ reserved: 2 });
+
+    // The restarted instance's recovery worker runs at start.
+    await system.startService('order');
+    const finished = async () => {
+      const { rows } = await orderDb.query("SELECT 1 FROM orders WHERE id = ANY($1::uuid[]) AND phase = 'DONE'", [[beforeAuthorize, afterAuthorize]]);
+      return rows.length === 2;
+    };
+    for (let waited = 0; !(await finished()); waited += 100) {
+      if (waited > 30_000) throw new Error('recovery did not finish the killed checkouts');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    // The edge's channel and breaker need a moment to find the restarted service on its old port.
+    for (let waited = 0; (await system.api('/v1/orders', { token: customer.accessToken })).status !== 200; waited += 250) {
+      if (waited > 30_000) throw new Error('the edge did not reach the restarted order service');
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+
+    const compensated = await system.api<OrderJson>(`/v1/orders/${beforeAuthorize}`, { token: customer.accessToken });
+    expect(compensated.body).toMatchObject({ status: 'CANCELLED', statusReason: 'CHECKOUT_INTERRUPTED', payment: null });
+    const completed = await system.api<OrderJson>(`/v1/orders/${afterAuthorize}`, { token: customer.accessToken });
+    expect(completed.body).toMatchObject({ status: 'CONFIRMED', payment: { status: 'CAPTURED' } });
+    expect(await auditStock(product.id)).toEqual({ onHand: 4, reserved: 0, sold: 1 });
   });
 
   it('cancels a confirmed order: refund and restock, twice is harmless', async () => {

@@ -13,11 +13,23 @@ export interface BreakerResult {
   platformPerSecond: Spread;
   /** Per round: 1 - platform/plain, in percent (negative when the platform client happened to be faster). */
   overheadPercent: Spread;
+  /**
+   * Client-side CPU per call (µs) of each client: steadier than throughput on a shared machine (waiting for a
+   * core costs no CPU time), and the difference is exactly what the wrapper adds.
+   */
+  plainCpuUsPerCall: Spread;
+  platformCpuUsPerCall: Spread;
 }
 
-/** Calls as fast as `concurrency` callers can for `seconds`; calls per second. */
-async function saturate(client: BenchClient, concurrency: number, seconds: number): Promise<number> {
+interface SliceResult {
+  perSecond: number;
+  cpuUsPerCall: number;
+}
+
+/** Calls as fast as `concurrency` callers can for `seconds`: calls per second and this process's CPU per call. */
+async function saturate(client: BenchClient, concurrency: number, seconds: number): Promise<SliceResult> {
   const until = performance.now() + seconds * 1000;
+  const cpuBefore = process.cpuUsage();
   let done = 0;
   const worker = async (): Promise<void> => {
     while (performance.now() < until) {
@@ -27,7 +39,8 @@ async function saturate(client: BenchClient, concurrency: number, seconds: numbe
   };
   const started = performance.now();
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return done / ((performance.now() - started) / 1000);
+  const cpu = process.cpuUsage(cpuBefore);
+  return { perSecond: done / ((performance.now() - started) / 1000), cpuUsPerCall: (cpu.user + cpu.system) / Math.max(1, done) };
 }
 
 async function waitUntilAnswering(client: BenchClient, timeoutMs: number): Promise<void> {
@@ -60,26 +73,31 @@ export async function runBreakerBenchmark(rounds: number, seconds: number, concu
     const plainRates: number[] = [];
     const platformRates: number[] = [];
     const overheads: number[] = [];
+    const plainCpu: number[] = [];
+    const platformCpu: number[] = [];
     const sliceSeconds = seconds / SLICES_PER_ROUND;
     for (let round = 0; round < rounds; round++) {
       // Many short alternating slices per round: a neighbour's burst on the shared machine hits both clients alike.
-      let plainSum = 0;
-      let platformSum = 0;
+      const plainSlices: SliceResult[] = [];
+      const platformSlices: SliceResult[] = [];
       for (let slice = 0; slice < SLICES_PER_ROUND; slice++) {
         const plainFirst = slice % 2 === 0;
         const first = await saturate(plainFirst ? plain : platform, concurrency, sliceSeconds);
         const second = await saturate(plainFirst ? platform : plain, concurrency, sliceSeconds);
-        plainSum += plainFirst ? first : second;
-        platformSum += plainFirst ? second : first;
+        plainSlices.push(plainFirst ? first : second);
+        platformSlices.push(plainFirst ? second : first);
       }
-      const plainRate = plainSum / SLICES_PER_ROUND;
-      const platformRate = platformSum / SLICES_PER_ROUND;
+      const mean = (slices: SliceResult[], pick: (slice: SliceResult) => number) => slices.reduce((sum, slice) => sum + pick(slice), 0) / slices.length;
+      const plainRate = mean(plainSlices, (slice) => slice.perSecond);
+      const platformRate = mean(platformSlices, (slice) => slice.perSecond);
+      plainCpu.push(mean(plainSlices, (slice) => slice.cpuUsPerCall));
+      platformCpu.push(mean(platformSlices, (slice) => slice.cpuUsPerCall));
       plainRates.push(plainRate);
       platformRates.push(platformRate);
       overheads.push((1 - platformRate / plainRate) * 100);
-      log(`  round ${round + 1}/${rounds} plain ${plainRate.toFixed(0)} calls/s, platform ${platformRate.toFixed(0)} calls/s, overhead ${(overheads[round] ?? 0).toFixed(1)}%`);
+      log(`  round ${round + 1}/${rounds} plain ${plainRate.toFixed(0)} calls/s, platform ${platformRate.toFixed(0)} calls/s, overhead ${(overheads[round] ?? 0).toFixed(1)}%; client CPU per call plain ${(plainCpu[round] ?? 0).toFixed(0)} µs, platform ${(platformCpu[round] ?? 0).toFixed(0)} µs`);
     }
-    return { concurrency, durationSeconds: seconds, plainPerSecond: spread(plainRates), platformPerSecond: spread(platformRates), overheadPercent: spread(overheads) };
+    return { concurrency, durationSeconds: seconds, plainPerSecond: spread(plainRates), platformPerSecond: spread(platformRates), overheadPercent: spread(overheads), plainCpuUsPerCall: spread(plainCpu), platformCpuUsPerCall: spread(platformCpu) };
   } finally {
     plain.close();
     platform.close();

@@ -18,6 +18,8 @@ export interface Measurement {
    * process itself was starved of CPU, and the latencies include that wait.
    */
   sendLagP99?: number;
+  /** CPU time per successful request, by process (ms): where the work goes. */
+  cpuMsPerOk?: Record<string, number>;
 }
 
 /** What to send: a fresh request each time (random id, fresh Idempotency-Key...). */

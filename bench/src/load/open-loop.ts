@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { Measurement, RequestFactory } from './measurement';
+import { percentile } from './percentile';
 
 export interface OpenLoopOptions {
   url: string;
@@ -10,12 +11,6 @@ export interface OpenLoopOptions {
 
 const TICK_MS = 1;
 const TIMEOUT_MS = 10_000;
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[index] ?? Number.NaN;
-}
 
 /**
  * Open loop: request i is due at start + i/rate whatever happened to earlier ones, and its latency is counted

@@ -10,6 +10,13 @@ const n = (value: number, digits = 0): string =>
   Number.isFinite(value) ? value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : 'n/a';
 const range = (s: Spread, digits = 0): string => `${n(s.median, digits)} [${n(s.min, digits)}-${n(s.max, digits)}]`;
 
+/** CPU ms per successful request by process, and their sum. */
+function cpuLine(perProcess: Record<string, number>): string {
+  const total = Object.values(perProcess).reduce((sum, ms) => sum + (Number.isFinite(ms) ? ms : 0), 0);
+  const parts = Object.entries(perProcess).map(([name, ms]) => `${name.replace(/ \(.*\)$/, '')} ${n(ms, 2)}`);
+  return `ms per ok request: ${parts.join(', ')}; total ${n(total, 2)}`;
+}
+
 function targetRow(label: string, name: string, summary: TargetSummary | undefined): string {
   if (!summary) return `${label.padEnd(W.label)} ${name.padEnd(9)} (not run)`;
   return [
@@ -40,6 +47,9 @@ export function formatReport(results: BenchResults): string {
     lines.push(targetRow(`  (${load}, ${c.load.rounds}x${c.load.durationSeconds}s)`, 'baseline', c.baseline));
     if (c.ratio) lines.push(`${''.padEnd(W.label)} ${'ratio'.padEnd(9)} ${`${range(c.ratio, 2)} x`}`);
     for (const [name, summary] of [['edge', c.edge], ['baseline', c.baseline]] as const) {
+      if (summary?.cpuMsPerOk) lines.push(`${''.padEnd(W.label)} ${`${name} CPU`.padEnd(12)} ${cpuLine(summary.cpuMsPerOk)}`);
+    }
+    for (const [name, summary] of [['edge', c.edge], ['baseline', c.baseline]] as const) {
       if (summary?.sendLagP99 && summary.sendLagP99.median > SENDER_LAG_WARN_MS) {
         lines.push(`${''.padEnd(W.label)} note: the bench sent ${name} requests late (send lag p99 ${range(summary.sendLagP99, 1)} ms): it was short of CPU, latencies include that`);
       }
@@ -57,6 +67,7 @@ export function formatReport(results: BenchResults): string {
     lines.push('');
     lines.push(`Breaker micro-benchmark (${b.concurrency} concurrent calls, ${b.durationSeconds}s rounds, in-memory gRPC server in its own process):`);
     lines.push(`  plain grpc-js ${range(b.plainPerSecond)} calls/s; platform createServiceClient ${range(b.platformPerSecond)} calls/s; overhead ${range(b.overheadPercent, 1)} %`);
+    lines.push(`  client CPU per call: plain ${range(b.plainCpuUsPerCall)} µs, platform ${range(b.platformCpuUsPerCall)} µs`);
   }
   lines.push('');
   lines.push(`Cache: ${results.cache}`);

@@ -1,27 +1,30 @@
-// Telemetry first: it must patch grpc-js, http and pg before anything else loads them.
-import { startTelemetry } from '@shop/platform/telemetry';
-
-const telemetry = startTelemetry('order');
+import { telemetry } from './instrumentation';
+import { createLogger, handleShutdownSignals } from '@shop/platform';
+import { loadOrderConfig } from './config';
+import { startOrderService } from './service';
 
 async function main(): Promise<void> {
-  const { createLogger, handleShutdownSignals } = await import('@shop/platform');
-  const { loadOrderConfig } = await import('./config');
-  const { startOrderService } = await import('./service');
   const config = loadOrderConfig();
   const logger = createLogger({ service: 'order', level: config.LOG_LEVEL });
-  const service = await startOrderService(config, { logger });
-  handleShutdownSignals(
-    {
-      shutdown: async () => {
-        await service.shutdown();
-        await telemetry.shutdown();
+  try {
+    const service = await startOrderService(config, { logger });
+    handleShutdownSignals(
+      {
+        async shutdown() {
+          await service.shutdown();
+          await telemetry.shutdown();
+        },
       },
-    },
-    logger,
-  );
+      logger,
+    );
+  } catch (error) {
+    logger.fatal({ err: error }, 'order service failed to start');
+    process.exit(1);
+  }
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  // Configuration errors arrive before there is a logger.
+  console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });

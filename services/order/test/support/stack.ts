@@ -108,6 +108,20 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   let payment: Endpoint<RunningPaymentService> | undefined = await startPayment(0);
   const paymentPort = payment.port;
 
+  const sign = (userId: string, role: Role | 'SERVICE') =>
+    new SignJWT({ role })
+      .setProtectedHeader({ alg: 'EdDSA', kid: KID })
+      .setSubject(userId)
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime('15m')
+      .setJti(randomUUID())
+      .sign(privateKey);
+  const adminToken = await sign(randomUUID(), 'ADMIN');
+  // What the user service's client-credentials grant hands the order service.
+  const serviceTokens: ServiceTokenSource = { authorization: async () => `Bearer ${await sign('service:order', 'SERVICE')}` };
+
   const startOrder = (env: Record<string, string>): Promise<RunningOrderService> =>
     startOrderService(
       loadOrderConfig({
@@ -132,20 +146,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const paymentChannel = new Client(`127.0.0.1:${paymentPort}`, credentials.createInsecure());
   const orderPool = new Pool({ connectionString: orderDb.url, max: 2 });
   const productPool = new Pool({ connectionString: productDb.url, max: 2 });
-
-  const sign = (userId: string, role: Role | 'SERVICE') =>
-    new SignJWT({ role })
-      .setProtectedHeader({ alg: 'EdDSA', kid: KID })
-      .setSubject(userId)
-      .setIssuer(ISSUER)
-      .setAudience(AUDIENCE)
-      .setIssuedAt()
-      .setExpirationTime('15m')
-      .setJti(randomUUID())
-      .sign(privateKey);
-  const adminToken = await sign(randomUUID(), 'ADMIN');
-  // What the user service's client-credentials grant hands the order service.
-  const serviceTokens: ServiceTokenSource = { authorization: async () => `Bearer ${await sign('service:order', 'SERVICE')}` };
 
   function callerOf<D extends AnyDefinition>(definition: D, channel: () => Client): Caller<D> {
     const caller: Record<string, (request: unknown, settings?: CallSettings) => Promise<unknown>> = {};
