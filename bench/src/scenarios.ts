@@ -19,7 +19,7 @@ const TITLES: Record<LoadScenario, string> = {
   openloop: '4 GET /v1/products/{id} fixed rate',
 };
 
-// Long enough for the slowest scenario's connections (checkout, seconds per order under load) to be in their stride.
+// The shortest unmeasured start of a closed-loop run; compare() lengthens it to the warm-up's p90 latency.
 const RAMP_SECONDS = 2;
 
 function targets(endpoints: Endpoints, edgeNext: Target['next'] | undefined, baselineNext: Target['next']): Target[] {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client, credentials, Metadata } from '@grpc/grpc-js';
+import { UserServiceService } from '@shop/proto/gen/shop/user/v1/user';
 import { PaymentServiceService } from '@shop/proto/gen/shop/payment/v1/payment';
 import { InventoryServiceService } from '@shop/proto/gen/shop/product/v1/product';
 import { Pool } from 'pg';
@@ -111,6 +112,12 @@ function grpcCall<Req, Res>(
   });
 }
 
+/** The order service's own SERVICE token (client-credentials grant), which it uses for product and payment. */
+async function orderServiceToken(): Promise<string> {
+  const issued = await grpcCall(system.ports.user, UserServiceService.issueServiceToken, { clientId: 'order', clientSecret: 'dev-order-service-secret' }, '');
+  return issued.accessToken;
+}
+
 /**
  * Leaves what an order service killed mid-checkout leaves: stock reserved for the order (and, from AUTHORIZED on,
  * the payment authorized), the order persisted at that step with a lease that ran out.
@@ -118,14 +125,15 @@ function grpcCall<Req, Res>(
 async function killedMidCheckout(customer: Customer, product: ProductJson, step: 'RESERVED' | 'AUTHORIZED'): Promise<string> {
   const orderId = randomUUID();
   const amount = BigInt(product.price.amountMinor);
-  await grpcCall(system.ports.product, InventoryServiceService.reserveStock, { reservationId: orderId, items: [{ productId: product.id, quantity: 1 }] }, customer.accessToken);
+  const serviceToken = await orderServiceToken();
+  await grpcCall(system.ports.product, InventoryServiceService.reserveStock, { reservationId: orderId, items: [{ productId: product.id, quantity: 1 }] }, serviceToken);
   let paymentId: string | null = null;
   if (step === 'AUTHORIZED') {
     const { payment } = await grpcCall(
       system.ports.payment,
       PaymentServiceService.authorizePayment,
       { requestId: `${orderId}:authorize`, orderId, amount: { currencyCode: 'USD', amountMinor: amount }, card: { number: '4242424242424242', expMonth: 12, expYear: 2099, cvc: '123' } },
-      customer.accessToken,
+      serviceToken,
     );
     paymentId = payment!.id;
   }

@@ -1,7 +1,6 @@
 import { Client, credentials, Metadata, type ChannelOptions } from '@grpc/grpc-js';
-import { createLogger, createServiceClient } from '@shop/platform';
+import { createLogger, createServiceClient, REQUEST_ID_HEADER, runWithRequestContext } from '@shop/platform';
 import { ProductServiceService } from '@shop/proto/gen/shop/product/v1/product';
-import { randomUUID } from 'node:crypto';
 
 export type Call = () => Promise<void>;
 
@@ -18,6 +17,8 @@ const CHANNEL_OPTIONS: ChannelOptions = {
   'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
 };
 const REQUEST = { id: '00000000-0000-4000-8000-000000000001' };
+// Both clients send the same metadata: the platform's comes from the request context, the plain one's by hand.
+const REQUEST_ID = 'bench-request-0001';
 
 /** A bare grpc-js unary call with a deadline and a request id: what a call costs without the platform. */
 export function plainClient(target: string): BenchClient {
@@ -27,7 +28,7 @@ export function plainClient(target: string): BenchClient {
     call: () =>
       new Promise((resolve, reject) => {
         const metadata = new Metadata();
-        metadata.set('x-request-id', randomUUID());
+        metadata.set(REQUEST_ID_HEADER, REQUEST_ID);
         channel.makeUnaryRequest(method.path, method.requestSerialize, method.responseDeserialize, REQUEST, metadata, { deadline: new Date(Date.now() + DEADLINE_MS) }, (error) =>
           error ? reject(error) : resolve(),
         );
@@ -47,7 +48,7 @@ export function platformClient(target: string): BenchClient {
   });
   return {
     call: async () => {
-      await client.getProduct(REQUEST);
+      await runWithRequestContext({ requestId: REQUEST_ID }, () => client.getProduct(REQUEST));
     },
     close: () => client.close(),
   };

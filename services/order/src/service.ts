@@ -87,7 +87,7 @@ export async function startOrderService(config: OrderConfig, options: OrderServi
     serviceName: 'order',
     host: config.GRPC_HOST,
     port: config.GRPC_PORT,
-    services: [orderServiceRegistration({ checkout, queries, pageTokens: createPageTokenCodec(`${config.IDEMPOTENCY_SECRET}:page-token`, isOrderCursor) })],
+    services: [orderServiceRegistration({ checkout, queries, serviceTokens, pageTokens: createPageTokenCodec(`${config.IDEMPOTENCY_SECRET}:page-token`, isOrderCursor) })],
     logger,
     verifier,
     readiness: () => pingDatabase(db),

@@ -26,7 +26,8 @@ async function crashedOrder(customer: TestUser, product: Product, quantity: numb
   const orderId = randomUUID();
   const requestId = randomUUID();
   const unit = product.price!.amountMinor;
-  const auth = { token: customer.token };
+  // The steps before the crash were the order service's own calls, made with its SERVICE token.
+  const auth = { token: await stack.serviceToken() };
   await stack.inventory.reserveStock({ reservationId: orderId, items: [{ productId: product.id, quantity }] }, auth);
   let paymentId: string | null = null;
   if (step !== 'RESERVED') {

@@ -138,8 +138,25 @@ describe('AuthorizePayment through the simulated processor', () => {
     for (const call of calls) expect((await failure(call)).code).toBe(status.UNAUTHENTICATED);
   });
 
-  it('serves admins as well as customers', async () => {
-    const { payment } = await harness.payments.authorizePayment(authorizeRequest(), { token: await harness.token('ADMIN') });
-    expect(payment?.status).toBe(PaymentStatus.PAYMENT_STATUS_AUTHORIZED);
+  it('moves money only for services; admins may read; customers are refused', async () => {
+    const customer = await harness.token('CUSTOMER');
+    const admin = await harness.token('ADMIN');
+    const { payment } = await harness.payments.authorizePayment(authorizeRequest());
+    const paymentId = payment!.id;
+    const writes = (token: string) => [
+      harness.payments.authorizePayment(authorizeRequest(), { token }),
+      harness.payments.capturePayment({ requestId: rid(), paymentId }, { token }),
+      harness.payments.voidPayment({ requestId: rid(), paymentId }, { token }),
+      harness.payments.refundPayment({ requestId: rid(), paymentId, reason: '' }, { token }),
+    ];
+    for (const call of [...writes(customer), ...writes(admin)]) expect((await failure(call)).code).toBe(status.PERMISSION_DENIED);
+    for (const call of [
+      harness.payments.getPayment({ paymentId }, { token: customer }),
+      harness.payments.listPayments({ orderId: payment!.orderId, pageSize: 0, pageToken: '' }, { token: customer }),
+    ]) {
+      expect((await failure(call)).code).toBe(status.PERMISSION_DENIED);
+    }
+    expect((await harness.payments.getPayment({ paymentId }, { token: admin })).payment?.status).toBe(PaymentStatus.PAYMENT_STATUS_AUTHORIZED);
+    expect((await harness.payments.listPayments({ orderId: payment!.orderId, pageSize: 0, pageToken: '' }, { token: admin })).payments).toHaveLength(1);
   });
 });

@@ -14,7 +14,7 @@ const KID = 'test-key';
 
 type Methods = typeof PaymentServiceService;
 export interface CallSettings {
-  /** A bearer token; null sends none. Default: a fresh customer token. */
+  /** A bearer token; null sends none. Default: a fresh SERVICE token, as the order service sends. */
   token?: string | null;
   deadlineMs?: number;
 }
@@ -28,7 +28,7 @@ export interface Harness {
   logText(): string;
   /** Runs SQL on the service's database. */
   query<T extends Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
-  token(role?: 'CUSTOMER' | 'ADMIN', overrides?: { issuer?: string; expiresIn?: string }): Promise<string>;
+  token(role?: 'CUSTOMER' | 'ADMIN' | 'SERVICE', overrides?: { issuer?: string; expiresIn?: string }): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -55,7 +55,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const sql = new PgClient({ connectionString: database.url });
   await sql.connect();
 
-  const token = (role: 'CUSTOMER' | 'ADMIN' = 'CUSTOMER', overrides: { issuer?: string; expiresIn?: string } = {}) =>
+  const token = (role: 'CUSTOMER' | 'ADMIN' | 'SERVICE' = 'SERVICE', overrides: { issuer?: string; expiresIn?: string } = {}) =>
     new SignJWT({ role })
       .setProtectedHeader({ alg: 'EdDSA', kid: KID })
       .setSubject(randomUUID())

@@ -18,12 +18,12 @@ afterAll(async () => {
 });
 
 it('200 concurrent reservations of 1 unit against stock 10 reserve exactly 10', async () => {
-  const customer = await h.token('CUSTOMER');
+  const service = await h.token('SERVICE');
   const product = await h.createProduct({ stock: 10 });
 
   const outcomes = await Promise.allSettled(
     Array.from({ length: 200 }, () =>
-      h.inventory.reserveStock({ reservationId: randomUUID(), items: [{ productId: product.id, quantity: 1 }] }, { token: customer }),
+      h.inventory.reserveStock({ reservationId: randomUUID(), items: [{ productId: product.id, quantity: 1 }] }, { token: service }),
     ),
   );
   const won = outcomes.filter((outcome) => outcome.status === 'fulfilled');
@@ -42,12 +42,12 @@ it('200 concurrent reservations of 1 unit against stock 10 reserve exactly 10', 
 });
 
 it('concurrent replays of one reservation id reserve once', async () => {
-  const customer = await h.token('CUSTOMER');
+  const service = await h.token('SERVICE');
   const product = await h.createProduct({ stock: 50 });
   const id = randomUUID();
   const results = await Promise.all(
     Array.from({ length: 20 }, () =>
-      h.inventory.reserveStock({ reservationId: id, items: [{ productId: product.id, quantity: 3 }] }, { token: customer }),
+      h.inventory.reserveStock({ reservationId: id, items: [{ productId: product.id, quantity: 3 }] }, { token: service }),
     ),
   );
   expect(new Set(results.map((r) => r.reservation!.createTime!.getTime())).size).toBe(1);
@@ -55,8 +55,8 @@ it('concurrent replays of one reservation id reserve once', async () => {
 
   // Concurrent commits and releases of the same reservation: exactly one transition wins.
   const settled = await Promise.allSettled([
-    ...Array.from({ length: 5 }, () => h.inventory.commitReservation({ reservationId: id }, { token: customer })),
-    ...Array.from({ length: 5 }, () => h.inventory.releaseReservation({ reservationId: id }, { token: customer })),
+    ...Array.from({ length: 5 }, () => h.inventory.commitReservation({ reservationId: id }, { token: service })),
+    ...Array.from({ length: 5 }, () => h.inventory.releaseReservation({ reservationId: id }, { token: service })),
   ]);
   expect(settled.some((s) => s.status === 'fulfilled')).toBe(true);
   const audit = await auditStock(h, product.id);

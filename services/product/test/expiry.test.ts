@@ -24,16 +24,16 @@ async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean
 }
 
 it('returns the stock of a held reservation once its TTL has passed', async () => {
-  const customer = await h.token('CUSTOMER');
+  const service = await h.token('SERVICE');
   const product = await h.createProduct({ stock: 3 });
   const shortLived = randomUUID();
   const longLived = randomUUID();
-  await h.inventory.reserveStock({ reservationId: shortLived, items: [{ productId: product.id, quantity: 2 }], ttl: { seconds: 1n, nanos: 0 } }, { token: customer });
-  await h.inventory.reserveStock({ reservationId: longLived, items: [{ productId: product.id, quantity: 1 }] }, { token: customer });
+  await h.inventory.reserveStock({ reservationId: shortLived, items: [{ productId: product.id, quantity: 2 }], ttl: { seconds: 1n, nanos: 0 } }, { token: service });
+  await h.inventory.reserveStock({ reservationId: longLived, items: [{ productId: product.id, quantity: 1 }] }, { token: service });
   expect((await auditStock(h, product.id)).available).toBe(0);
 
   const expired = await eventually(
-    async () => (await h.inventory.getReservation({ reservationId: shortLived }, { token: customer })).reservation!,
+    async () => (await h.inventory.getReservation({ reservationId: shortLived }, { token: service })).reservation!,
     (reservation) => reservation.state === ReservationState.RESERVATION_STATE_EXPIRED,
   );
   expect(expired.state).toBe(ReservationState.RESERVATION_STATE_EXPIRED);
@@ -43,24 +43,24 @@ it('returns the stock of a held reservation once its TTL has passed', async () =
   expect(movements[0]).toMatchObject({ kind: StockMovementKind.STOCK_MOVEMENT_KIND_EXPIRE, quantity: -2, reservationId: shortLived });
 
   // Late calls: committing an expired hold is refused; releasing it is a harmless no-op; sweeping again changes nothing.
-  const commit = await failureOf(h.inventory.commitReservation({ reservationId: shortLived }, { token: customer }));
+  const commit = await failureOf(h.inventory.commitReservation({ reservationId: shortLived }, { token: service }));
   expect(commit.reason).toBe('RESERVATION_EXPIRED');
-  const release = await h.inventory.releaseReservation({ reservationId: shortLived }, { token: customer });
+  const release = await h.inventory.releaseReservation({ reservationId: shortLived }, { token: service });
   expect(release.reservation!.state).toBe(ReservationState.RESERVATION_STATE_EXPIRED);
   await h.sweepNow();
   expect(await auditStock(h, product.id)).toMatchObject({ onHand: 3, reserved: 1, available: 2 });
-  expect((await h.inventory.getReservation({ reservationId: longLived }, { token: customer })).reservation!.state).toBe(ReservationState.RESERVATION_STATE_HELD);
+  expect((await h.inventory.getReservation({ reservationId: longLived }, { token: service })).reservation!.state).toBe(ReservationState.RESERVATION_STATE_HELD);
 });
 
 it('expires each reservation once when several replicas sweep the same database', async () => {
   const replica = await startHarness({ RESERVATION_SWEEP_INTERVAL_MS: '600000' }, h);
   try {
-    const customer = await h.token('CUSTOMER');
+    const service = await h.token('SERVICE');
     const product = await h.createProduct({ stock: 40 });
     const ids = Array.from({ length: 30 }, () => randomUUID());
     await Promise.all(
       ids.map((reservationId) =>
-        h.inventory.reserveStock({ reservationId, items: [{ productId: product.id, quantity: 1 }], ttl: { seconds: 1n, nanos: 0 } }, { token: customer }),
+        h.inventory.reserveStock({ reservationId, items: [{ productId: product.id, quantity: 1 }], ttl: { seconds: 1n, nanos: 0 } }, { token: service }),
       ),
     );
     await new Promise((resolve) => setTimeout(resolve, 1_200));

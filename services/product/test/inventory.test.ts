@@ -6,10 +6,13 @@ import { auditStock } from './support/invariants';
 
 let h: Harness;
 let customer: string;
+/** Reservations are the order service's to make: they need a SERVICE token. */
+let service: string;
 
 beforeAll(async () => {
   h = await startHarness();
   customer = await h.token('CUSTOMER');
+  service = await h.token('SERVICE');
 });
 
 afterAll(async () => {
@@ -19,7 +22,7 @@ afterAll(async () => {
 const reserve = (reservationId: string, items: Array<{ productId: string; quantity: number }>, ttlSeconds?: number) =>
   h.inventory.reserveStock(
     { reservationId, items, ttl: ttlSeconds === undefined ? undefined : { seconds: BigInt(ttlSeconds), nanos: 0 } },
-    { token: customer },
+    { token: service },
   );
 
 describe('stock adjustments', () => {
@@ -83,7 +86,7 @@ describe('reservations', () => {
     expect(failure.metadata.product_ids).toBe(scarce.id);
     expect((await auditStock(h, plenty.id)).reserved).toBe(0);
     expect((await auditStock(h, scarce.id)).reserved).toBe(0);
-    expect((await failureOf(h.inventory.getReservation({ reservationId: id }, { token: customer }))).code).toBe(status.NOT_FOUND);
+    expect((await failureOf(h.inventory.getReservation({ reservationId: id }, { token: service }))).code).toBe(status.NOT_FOUND);
 
     // The same id may be used again once the failed attempt left nothing behind.
     const { reservation } = await reserve(id, [{ productId: plenty.id, quantity: 3 }, { productId: scarce.id, quantity: 1 }]);
@@ -119,8 +122,8 @@ describe('reservations', () => {
     const reused = await failureOf(reserve(id, [{ productId: product.id, quantity: 5 }]));
     expect(reused.reason).toBe('IDEMPOTENCY_KEY_REUSED');
 
-    const committed = await h.inventory.commitReservation({ reservationId: id }, { token: customer });
-    const committedAgain = await h.inventory.commitReservation({ reservationId: id }, { token: customer });
+    const committed = await h.inventory.commitReservation({ reservationId: id }, { token: service });
+    const committedAgain = await h.inventory.commitReservation({ reservationId: id }, { token: service });
     expect(committed.reservation!.state).toBe(ReservationState.RESERVATION_STATE_COMMITTED);
     expect(committedAgain.reservation).toEqual(committed.reservation);
     expect(await auditStock(h, product.id)).toMatchObject({ onHand: 6, reserved: 0, sold: 4, available: 6 });
@@ -129,13 +132,13 @@ describe('reservations', () => {
 
     const other = randomUUID();
     await reserve(other, [{ productId: product.id, quantity: 2 }]);
-    const released = await h.inventory.releaseReservation({ reservationId: other }, { token: customer });
-    const releasedAgain = await h.inventory.releaseReservation({ reservationId: other }, { token: customer });
+    const released = await h.inventory.releaseReservation({ reservationId: other }, { token: service });
+    const releasedAgain = await h.inventory.releaseReservation({ reservationId: other }, { token: service });
     expect(released.reservation!.state).toBe(ReservationState.RESERVATION_STATE_RELEASED);
     expect(releasedAgain.reservation).toEqual(released.reservation);
     expect(await auditStock(h, product.id)).toMatchObject({ onHand: 6, reserved: 0, sold: 4, available: 6 });
 
-    const commitReleased = await failureOf(h.inventory.commitReservation({ reservationId: other }, { token: customer }));
+    const commitReleased = await failureOf(h.inventory.commitReservation({ reservationId: other }, { token: service }));
     expect(commitReleased.code).toBe(status.FAILED_PRECONDITION);
   });
 
@@ -143,23 +146,23 @@ describe('reservations', () => {
     const product = await h.createProduct({ stock: 5 });
     const id = randomUUID();
     await reserve(id, [{ productId: product.id, quantity: 2 }]);
-    await h.inventory.commitReservation({ reservationId: id }, { token: customer });
+    await h.inventory.commitReservation({ reservationId: id }, { token: service });
 
-    const release = await failureOf(h.inventory.releaseReservation({ reservationId: id }, { token: customer }));
+    const release = await failureOf(h.inventory.releaseReservation({ reservationId: id }, { token: service }));
     expect(release.code).toBe(status.FAILED_PRECONDITION);
     expect(release.reason).toBe('INVALID_STATE_TRANSITION');
     expect(await auditStock(h, product.id)).toMatchObject({ onHand: 3, reserved: 0, sold: 2 });
 
-    const restocked = await h.inventory.restockReservation({ reservationId: id }, { token: customer });
-    const restockedAgain = await h.inventory.restockReservation({ reservationId: id }, { token: customer });
+    const restocked = await h.inventory.restockReservation({ reservationId: id }, { token: service });
+    const restockedAgain = await h.inventory.restockReservation({ reservationId: id }, { token: service });
     expect(restocked.reservation!.state).toBe(ReservationState.RESERVATION_STATE_RESTOCKED);
     expect(restockedAgain.reservation).toEqual(restocked.reservation);
     expect(await auditStock(h, product.id)).toMatchObject({ onHand: 5, reserved: 0, sold: 0, available: 5 });
 
     const held = randomUUID();
     await reserve(held, [{ productId: product.id, quantity: 1 }]);
-    expect((await failureOf(h.inventory.restockReservation({ reservationId: held }, { token: customer }))).code).toBe(status.FAILED_PRECONDITION);
-    expect((await failureOf(h.inventory.commitReservation({ reservationId: randomUUID() }, { token: customer }))).code).toBe(status.NOT_FOUND);
+    expect((await failureOf(h.inventory.restockReservation({ reservationId: held }, { token: service }))).code).toBe(status.FAILED_PRECONDITION);
+    expect((await failureOf(h.inventory.commitReservation({ reservationId: randomUUID() }, { token: service }))).code).toBe(status.NOT_FOUND);
   });
 
   it('validates requests', async () => {
@@ -169,5 +172,30 @@ describe('reservations', () => {
     }
     expect((await failureOf(reserve('bad id with spaces', [{ productId: product.id, quantity: 1 }]))).code).toBe(status.INVALID_ARGUMENT);
     expect((await failureOf(reserve(randomUUID(), [{ productId: product.id, quantity: 1 }], -5))).code).toBe(status.INVALID_ARGUMENT);
+  });
+});
+
+describe('who may move reserved stock', () => {
+  it('refuses customers and admins on reservation writes; admins may read a reservation', async () => {
+    const product = await h.createProduct({ stock: 5 });
+    const admin = await h.token('ADMIN');
+    const id = randomUUID();
+    for (const token of [customer, admin]) {
+      const refused = await failureOf(
+        h.inventory.reserveStock({ reservationId: randomUUID(), items: [{ productId: product.id, quantity: 1 }] }, { token }),
+      );
+      expect(refused.code).toBe(status.PERMISSION_DENIED);
+    }
+    await reserve(id, [{ productId: product.id, quantity: 1 }]);
+    for (const call of [
+      () => h.inventory.commitReservation({ reservationId: id }, { token: customer }),
+      () => h.inventory.releaseReservation({ reservationId: id }, { token: customer }),
+      () => h.inventory.restockReservation({ reservationId: id }, { token: customer }),
+      () => h.inventory.getReservation({ reservationId: id }, { token: customer }),
+    ]) {
+      expect((await failureOf(call())).code).toBe(status.PERMISSION_DENIED);
+    }
+    expect((await h.inventory.getReservation({ reservationId: id }, { token: admin })).reservation!.state).toBe(ReservationState.RESERVATION_STATE_HELD);
+    expect(await auditStock(h, product.id)).toMatchObject({ onHand: 5, reserved: 1, available: 4 });
   });
 });

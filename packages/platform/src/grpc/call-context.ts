@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Metadata } from '@grpc/grpc-js';
-import { bearerToken, isUserPrincipal, type Principal, type UserPrincipal } from '../auth/principal';
+import { bearerToken, isUserPrincipal, type Principal, type Role, type UserPrincipal } from '../auth/principal';
 import type { TokenVerifier } from '../auth/token-verifier';
 import { permissionDenied, unauthenticated } from '../errors/domain-error';
 import type { Logger } from '../logger';
@@ -23,6 +23,8 @@ export interface CallContext {
   caller(): Promise<Principal>;
   /** The verified end user, who must be an admin (PERMISSION_DENIED otherwise). */
   requireAdmin(): Promise<UserPrincipal>;
+  /** The verified caller, who must hold one of these roles, e.g. SERVICE for RPCs only other services may call. */
+  requireRole(...roles: Role[]): Promise<Principal>;
 }
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -81,6 +83,11 @@ export function createCallContext(args: {
       const user = await principal();
       if (user.role !== 'ADMIN') throw permissionDenied('This operation requires the admin role');
       return user;
+    },
+    async requireRole(...roles) {
+      const found = await caller();
+      if (!roles.includes(found.role)) throw permissionDenied('You do not have permission to do this');
+      return found;
     },
   };
 }

@@ -1,4 +1,6 @@
-import { implement, invalidArgument, resolvePageSize, runWithRequestContext, type PageTokenCodec, type ServiceRegistration } from '@shop/platform';
+import {
+  implement, invalidArgument, resolvePageSize, runWithRequestContext, type PageTokenCodec, type ServiceRegistration, type ServiceTokenSource,
+} from '@shop/platform';
 import { OrderServiceService, OrderStatus, type Address } from '@shop/proto/gen/shop/order/v1/order';
 import type { CheckoutService } from '../domain/checkout';
 import type { OrderCursor, OrderPage, OrderQueries } from '../domain/order-queries';
@@ -8,6 +10,11 @@ export interface OrderHandlerDependencies {
   checkout: CheckoutService;
   queries: OrderQueries;
   pageTokens: PageTokenCodec<OrderCursor>;
+  /**
+   * The order service calls product and payment as itself: those services refuse customers' tokens, and a
+   * customer's token could expire halfway through a saga. Ownership is checked here, before anything is sent.
+   */
+  serviceTokens: ServiceTokenSource;
 }
 
 const PAGE_LIMITS = { defaultSize: 20, maxSize: 100 };
@@ -27,7 +34,7 @@ export function orderServiceRegistration(deps: OrderHandlerDependencies): Servic
         ...(request.shippingAddress ? [] : [{ field: 'shipping_address', description: 'is required' }]),
       ];
       if (!request.card || !request.shippingAddress || missing.length > 0) throw invalidArgument('The order request is invalid', missing);
-      const authorization = ctx.authorization ?? '';
+      const authorization = await deps.serviceTokens.authorization();
       // The saga runs to its end even when the caller gives up: its outcome is kept for the idempotent replay.
       // So outgoing calls get their own deadlines instead of the caller's remaining one.
       const order = await runWithRequestContext({ requestId: ctx.requestId, authorization }, () =>
@@ -59,7 +66,7 @@ export function orderServiceRegistration(deps: OrderHandlerDependencies): Servic
 
     async cancelOrder(request, ctx) {
       const caller = await ctx.principal();
-      const authorization = ctx.authorization ?? '';
+      const authorization = await deps.serviceTokens.authorization();
       const order = await runWithRequestContext({ requestId: ctx.requestId, authorization }, () =>
         deps.queries.cancel(request.orderId, caller, authorization),
       );

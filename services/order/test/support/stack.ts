@@ -61,6 +61,8 @@ export interface Stack {
   inventory: Caller<typeof InventoryServiceService>;
   payments: Caller<typeof PaymentServiceService>;
   user(role?: Role): Promise<TestUser>;
+  /** A SERVICE token, as the order service itself sends to product and payment. */
+  serviceToken(): Promise<string>;
   /** SQL on the order database. */
   orderSql<T extends Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /** SQL on the product database. */
@@ -182,6 +184,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       const userId = randomUUID();
       return { userId, role, token: await sign(userId, role) };
     },
+    serviceToken: () => sign('service:order', 'SERVICE'),
     orderSql: async (sql, params = []) => (await orderPool.query(sql, params)).rows,
     productSql: async (sql, params = []) => (await productPool.query(sql, params)).rows,
     orderDatabaseUrl: orderDb.url,

@@ -9,13 +9,13 @@ import { RequestCheck } from './validation';
 const PAGE_SIZE = { defaultSize: 20, maxSize: 100 };
 
 /**
- * Translation only: every call needs an authenticated caller, an end user's token forwarded by the order service
- * or the order service's own SERVICE token (its recovery worker); ownership is the order service's concern. Requests carry card data, so they are never logged here.
+ * Translation only. Only other services move money (the order service, with its SERVICE token); admins may read.
+ * A customer's token is refused: customers reach payments through their orders. Requests carry card data, so they are never logged here.
  */
 export function paymentServiceRegistration(payments: PaymentService, pageTokens: PaymentPageTokens): ServiceRegistration {
   return implement(PaymentServiceService, {
     async authorizePayment(request, ctx) {
-      await ctx.caller();
+      await ctx.requireRole('SERVICE');
       const check = new RequestCheck();
       const requestId = check.requestId(request.requestId);
       const orderId = check.orderId(request.orderId);
@@ -29,7 +29,7 @@ export function paymentServiceRegistration(payments: PaymentService, pageTokens:
     },
 
     async capturePayment(request, ctx) {
-      await ctx.caller();
+      await ctx.requireRole('SERVICE');
       const check = new RequestCheck();
       const command = {
         requestId: check.requestId(request.requestId),
@@ -41,7 +41,7 @@ export function paymentServiceRegistration(payments: PaymentService, pageTokens:
     },
 
     async voidPayment(request, ctx) {
-      await ctx.caller();
+      await ctx.requireRole('SERVICE');
       const check = new RequestCheck();
       const command = { requestId: check.requestId(request.requestId), paymentId: check.paymentId(request.paymentId) };
       check.done();
@@ -49,7 +49,7 @@ export function paymentServiceRegistration(payments: PaymentService, pageTokens:
     },
 
     async refundPayment(request, ctx) {
-      await ctx.caller();
+      await ctx.requireRole('SERVICE');
       const check = new RequestCheck();
       const command = {
         requestId: check.requestId(request.requestId),
@@ -62,7 +62,7 @@ export function paymentServiceRegistration(payments: PaymentService, pageTokens:
     },
 
     async getPayment(request, ctx) {
-      await ctx.caller();
+      await ctx.requireRole('SERVICE', 'ADMIN');
       const check = new RequestCheck();
       const paymentId = check.paymentId(request.paymentId);
       check.done();
@@ -70,7 +70,7 @@ export function paymentServiceRegistration(payments: PaymentService, pageTokens:
     },
 
     async listPayments(request, ctx) {
-      await ctx.caller();
+      await ctx.requireRole('SERVICE', 'ADMIN');
       const check = new RequestCheck();
       const orderId = check.orderId(request.orderId);
       check.done();

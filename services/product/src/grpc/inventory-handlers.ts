@@ -31,28 +31,28 @@ export function inventoryServiceHandlers(inventory: Inventory): ServiceRegistrat
     },
 
     async reserveStock(request, ctx) {
-      await ctx.caller();
+      await ctx.requireRole('SERVICE');
       const reservation = await inventory.reserve(request.reservationId, request.items, durationSeconds(request.ttl));
       return { reservation: reservationToProto(reservation) };
     },
 
     async commitReservation(request, ctx) {
-      await ctx.caller();
+      await ctx.requireRole('SERVICE');
       return { reservation: reservationToProto(await inventory.commit(request.reservationId)) };
     },
 
     async releaseReservation(request, ctx) {
-      await ctx.caller();
+      await ctx.requireRole('SERVICE');
       return { reservation: reservationToProto(await inventory.release(request.reservationId)) };
     },
 
     async restockReservation(request, ctx) {
-      await ctx.caller();
+      await ctx.requireRole('SERVICE');
       return { reservation: reservationToProto(await inventory.restock(request.reservationId)) };
     },
 
     async getReservation(request, ctx) {
-      await ctx.caller();
+      await ctx.requireRole('SERVICE', 'ADMIN');
       return { reservation: reservationToProto(await inventory.getReservation(request.reservationId)) };
     },
   });

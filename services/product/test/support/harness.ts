@@ -15,7 +15,7 @@ const ISSUER = 'test-issuer';
 const AUDIENCE = 'test-audience';
 const KID = 'product-test-key';
 
-type Role = 'CUSTOMER' | 'ADMIN';
+type Role = 'CUSTOMER' | 'ADMIN' | 'SERVICE';
 
 export interface CallSettings {
   /** A bearer token; null sends none. Default: a fresh admin token (most tests arrange data as an admin). */
