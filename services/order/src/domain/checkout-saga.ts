@@ -415,6 +415,10 @@ class SagaRun {
       // Our view of the payment was out of date (e.g. a capture whose answer was lost): look again.
       views = await this.deps.payments.listForOrder(order.id, auth);
     }
+    if (views.some((view) => SETTLEABLE.has(view.status))) {
+      // Never CANCELLED while money is still held or taken: the recovery worker tries again.
+      throw new DependencyUnavailableError('payment', 'payment: the payment could not be settled yet', { notSent: false });
+    }
   }
 
   /** Voids an authorization or refunds a capture; undefined when nothing needs doing. */
@@ -423,7 +427,9 @@ class SagaRun {
     const orderId = this.current.id;
     if (view.status === 'AUTHORIZED') return this.deps.payments.void(voidRequestId(orderId), view.id, auth);
     if (view.status === 'CAPTURED' || view.status === 'PARTIALLY_REFUNDED') {
-      return this.deps.payments.refund(refundRequestId(orderId), view.id, this.current.pendingReason ?? 'order cancelled', auth);
+      // One fixed reason: it is part of the refund's idempotency fingerprint, and a retried cancel may come
+      // with another status reason (customer, then admin) for the same refund.
+      return this.deps.payments.refund(refundRequestId(orderId), view.id, REFUND_REASON, auth);
     }
     return undefined;
   }
@@ -434,15 +440,19 @@ class SagaRun {
     const order = this.current;
     const reason = order.pendingReason ?? CancelReason.CUSTOMER_CANCELLED;
     const auth = this.input.authorization;
-    if (order.payment && (order.payment.status === 'CAPTURED' || order.payment.status === 'PARTIALLY_REFUNDED' || order.payment.status === 'AUTHORIZED')) {
-      const settled = await this.settlePayment({ id: order.payment.paymentId, status: order.payment.status, declineCode: '', card: order.payment.card });
-      if (settled) await this.move({ payment: { paymentId: settled.id, status: settled.status, card: settled.card ?? order.payment.card }, event: `PAYMENT_${settled.status}` });
+    if (order.payment && SETTLEABLE.has(order.payment.status)) {
+      // undoPayment re-reads the payment when our view is stale and refuses to go on while money is held.
+      await this.undoPayment();
     }
     await this.deps.inventory.restock(order.id, auth);
     await this.move({ status: 'CANCELLED', statusReason: reason, phase: 'DONE', pendingReason: null, event: 'CANCELLED', detail: reason });
     return { kind: 'cancelled', order: this.current, error: this.answer };
   }
 }
+
+/** Payment states that still hold or have taken the customer's money. */
+const SETTLEABLE = new Set<string>(['AUTHORIZED', 'CAPTURED', 'PARTIALLY_REFUNDED']);
+const REFUND_REASON = 'order cancelled';
 
 function unavailableAnswer(error: DependencyUnavailableError): DomainError {
   return unavailable(
