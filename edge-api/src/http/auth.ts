@@ -1,5 +1,6 @@
 import type { Request } from 'express';
-import { bearerToken, isUserPrincipal, type Principal, type TokenVerifier } from '@shop/platform';
+import { status } from '@grpc/grpc-js';
+import { bearerToken, DomainError, isUserPrincipal, type Principal, type TokenVerifier } from '@shop/platform';
 import type { AuthLevel } from '../registry/route';
 import { forbidden, unauthorized } from './problem';
 
@@ -31,7 +32,9 @@ async function verifyHeader(header: string, verifier: AccessTokenVerifier): Prom
   if (!token) throw unauthorized('The Authorization header must carry a Bearer token', 'INVALID_TOKEN');
   try {
     return await verifier.verify(token);
-  } catch {
+  } catch (error) {
+    // The keys could not be read: 503, so that clients retry instead of signing their users out.
+    if (error instanceof DomainError && error.code === status.UNAVAILABLE) throw error;
     // Whatever the verifier disliked (signature, alg, iss/aud, expiry, kid), the caller gets a 401, never a 500.
     throw unauthorized('The access token is invalid or expired', 'INVALID_TOKEN');
   }

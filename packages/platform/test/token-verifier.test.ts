@@ -83,3 +83,19 @@ describe('token verifier', () => {
     await rejects(await new SignJWT(claims()).setProtectedHeader({ alg: 'EdDSA', kid: 'key-1' }).sign(stranger.privateKey));
   });
 });
+
+describe('token verifier without reachable keys', () => {
+  it('answers UNAVAILABLE, not UNAUTHENTICATED, while no key could ever be read', async () => {
+    const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
+    const token = await new SignJWT(claims()).setProtectedHeader({ alg: 'EdDSA', kid: 'key-1' }).sign(privateKey);
+    const verifier = createTokenVerifier({
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      keys: () => Promise.reject(new Error('user service unreachable')),
+    });
+    const error = await verifier.verify(token).then(() => undefined, (caught: unknown) => caught);
+    expect(error).toBeInstanceOf(DomainError);
+    expect((error as DomainError).code).toBe(status.UNAVAILABLE);
+    expect((error as DomainError).reason).toBe('SIGNING_KEYS_UNAVAILABLE');
+  });
+});

@@ -1,5 +1,5 @@
-import { createLocalJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWK, type JWTVerifyGetKey } from 'jose';
-import { unauthenticated } from '../errors/domain-error';
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWK, type JWTVerifyGetKey } from 'jose';
+import { DomainError, unauthenticated, unavailable } from '../errors/domain-error';
 import { isRole, type Principal } from './principal';
 
 /** Algorithms access tokens may use. Anything else (none, HS256 with a public key as secret...) is refused. */
@@ -21,6 +21,9 @@ export interface TokenVerifierOptions {
 }
 
 const INVALID_TOKEN = 'Invalid or expired access token';
+
+/** The key source could not be read and no keys are cached: the token cannot be judged either way. */
+class KeysUnavailableError extends Error {}
 
 /**
  * Verifies access tokens locally against cached public keys: no call to the user service per request. The cache
@@ -51,8 +54,8 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     if (!keySet || (!knows(header.kid) && Date.now() - lastRefresh >= cooldown)) {
       try {
         await refresh();
-      } catch {
-        if (!keySet) throw new errors.JWKSNoMatchingKey();
+      } catch (error) {
+        if (!keySet) throw new KeysUnavailableError('signing keys unavailable', { cause: error });
       }
     }
     return keySet!.resolve(header, token);
@@ -73,7 +76,12 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
           throw unauthenticated(INVALID_TOKEN);
         }
         return { userId: payload.sub, role, tokenId: payload.jti };
-      } catch {
+      } catch (error) {
+        // A valid token must not be answered "invalid" (clients would sign their users out) while keys are unreadable.
+        if (error instanceof KeysUnavailableError) {
+          throw unavailable('SIGNING_KEYS_UNAVAILABLE', 'Access tokens cannot be verified right now, try again shortly', 1);
+        }
+        if (error instanceof DomainError) throw error;
         throw unauthenticated(INVALID_TOKEN);
       }
     },
