@@ -34,6 +34,8 @@ export function startTelemetry(serviceName: string, options: TelemetryOptions = 
     ...spanProcessorsOption(exportFromEnv, extra),
     instrumentations: [
       new HttpInstrumentation({
+        // A token sent in a query string (refused by the edge) must not be kept in a span either.
+        redactedQueryParamsServer: ['access_token', 'accessToken', 'id_token', 'token', 'bearer', 'code', 'sig', 'signature'],
         // Health probes would drown the traces that matter.
         ignoreIncomingRequestHook: (request) => request.url === '/healthz' || request.url === '/readyz',
       }),
