@@ -88,16 +88,10 @@ describe('UserService signing keys', () => {
     await expect(startHarness(db.url, { JWT_PRIVATE_KEY_JWK: '{not json' })).rejects.toThrow(/JSON/);
   });
 
-  it('ensures the admin account idempotently across restarts and promotes an existing customer', async () => {
+  it('ensures the admin account idempotently across restarts, keeping its password', async () => {
     const email = uniqueEmail('boss');
-    const plain = await startHarness(db.url);
-    try {
-      await plain.client.call('register', { email, password: PASSWORD, name: 'Boss' });
-    } finally {
-      await plain.stop();
-    }
     for (let i = 0; i < 2; i++) {
-      const withAdmin = await startHarness(db.url, { ADMIN_EMAIL: email, ADMIN_PASSWORD: 'a different password' });
+      const withAdmin = await startHarness(db.url, { ADMIN_EMAIL: email, ADMIN_PASSWORD: i === 0 ? PASSWORD : 'a different password' });
       await withAdmin.stop();
     }
     const rows = await queryDatabase<{ role: string }>(db.url, 'SELECT role::text AS role FROM users WHERE email = $1', [email]);
@@ -110,5 +104,18 @@ describe('UserService signing keys', () => {
     } finally {
       await check.stop();
     }
+  });
+
+  it('refuses to start rather than promote a customer who registered the admin address', async () => {
+    const email = uniqueEmail('squatter');
+    const plain = await startHarness(db.url);
+    try {
+      await plain.client.call('register', { email, password: PASSWORD, name: 'Not The Admin' });
+    } finally {
+      await plain.stop();
+    }
+    await expect(startHarness(db.url, { ADMIN_EMAIL: email, ADMIN_PASSWORD: 'admin password 1' })).rejects.toThrow(/not promoted/);
+    const rows = await queryDatabase<{ role: string }>(db.url, 'SELECT role::text AS role FROM users WHERE email = $1', [email]);
+    expect(rows).toEqual([{ role: 'CUSTOMER' }]);
   });
 });

@@ -6,7 +6,9 @@ import type { UserRecord } from './user';
 
 /**
  * Makes sure the configured admin account exists and is an admin. Idempotent, and safe when replicas start
- * together: the unique email decides who creates it. An existing account keeps its password.
+ * together: the unique email decides who creates it. An existing admin keeps its password. An existing
+ * customer account under that address is never promoted: anyone could have registered it (emails are not
+ * verified), so start-up fails and an operator decides.
  */
 export async function ensureAdminAccount(
   deps: { auth: AuthService; users: UserStore },
@@ -25,7 +27,7 @@ export async function ensureAdminAccount(
     }
   }
   if (existing.role === 'ADMIN') return { user: existing, created: false };
-  const promoted = await deps.users.setRole(existing.id, 'ADMIN');
-  if (promoted === null) throw new Error('the admin account was deleted during start-up');
-  return { user: promoted, created: false };
+  throw new Error(
+    'ADMIN_EMAIL belongs to an existing customer account, which is not promoted automatically: promote it with SetUserRole as an admin, or configure another address',
+  );
 }
