@@ -35,8 +35,9 @@ export async function claimKey(db: PaymentDatabase, claim: IdempotencyClaim): Pr
   return { kind: 'in_progress', fingerprint: row.fingerprint };
 }
 
-export async function releaseKey(db: PaymentDatabase, requestId: string): Promise<void> {
-  await db.idempotencyKey.deleteMany({ where: { requestId, state: 'IN_PROGRESS' } });
+/** Frees a claim, but only our own: after a takeover the lease (lockedUntil) is someone else's. */
+export async function releaseKey(db: PaymentDatabase, requestId: string, claimedUntil: Date): Promise<void> {
+  await db.idempotencyKey.deleteMany({ where: { requestId, state: 'IN_PROGRESS', lockedUntil: claimedUntil } });
 }
 
 /** Called inside the transaction that writes the request's effect. */

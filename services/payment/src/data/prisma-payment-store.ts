@@ -24,7 +24,7 @@ export function createPaymentStore(db: PaymentDatabase, settings: StoreSettings)
 
   return {
     claimRequest: (claim: IdempotencyClaim): Promise<ClaimOutcome> => claimKey(db, claim),
-    releaseRequest: (requestId: string) => releaseKey(db, requestId),
+    releaseRequest: (requestId: string, claimedUntil: Date) => releaseKey(db, requestId, claimedUntil),
 
     async createPayment(payment: NewPayment, requestId: string): Promise<void> {
       await db.$transaction(async (tx) => {

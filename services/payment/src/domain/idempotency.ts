@@ -36,19 +36,20 @@ export async function runOnce(
   const waitUntil = Math.min(now().getTime() + settings.waitMs, request.deadline ?? Number.POSITIVE_INFINITY);
   for (;;) {
     const at = now();
+    const lockedUntil = new Date(at.getTime() + settings.leaseMs);
     const outcome = await store.claimRequest({
       requestId: request.requestId,
       operation: request.operation,
       fingerprint: request.fingerprint,
       now: at,
-      lockedUntil: new Date(at.getTime() + settings.leaseMs),
+      lockedUntil,
     });
     if (outcome.kind === 'claimed') {
       try {
         return await work();
       } catch (error) {
         // If even the release fails, the lease frees the key later; the caller needs the original error.
-        await store.releaseRequest(request.requestId).catch(() => undefined);
+        await store.releaseRequest(request.requestId, lockedUntil).catch(() => undefined);
         throw error;
       }
     }

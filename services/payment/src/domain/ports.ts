@@ -70,7 +70,8 @@ export interface PageCursor {
 export interface PaymentStore {
   claimRequest(claim: IdempotencyClaim): Promise<ClaimOutcome>;
   /** Forgets an unfinished claim so that the request may run again (failures that decided nothing). */
-  releaseRequest(requestId: string): Promise<void>;
+  /** Frees this caller's claim (identified by its lease end) so that a retry may run; a taken-over claim is left alone. */
+  releaseRequest(requestId: string, claimedUntil: Date): Promise<void>;
   createPayment(payment: NewPayment, requestId: string): Promise<void>;
   /**
    * Locks the payment row, hands the locked state to `decide`, then writes the movement it returns, the new
