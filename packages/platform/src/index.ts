@@ -11,3 +11,4 @@ export * from './grpc/server';
 export * from './grpc/client';
 export * from './grpc/breaker-registry';
 export * from './db';
+export { shutdownTelemetry } from './telemetry/flush';

@@ -5,6 +5,7 @@ import { DomainError } from '../errors/domain-error';
 import { grpcStatusName, isRemoteServiceError, toServiceError } from '../errors/grpc-status';
 import type { Logger } from '../logger';
 import { runWithRequestContext } from '../request-context';
+import { shutdownTelemetry } from '../telemetry/flush';
 import { createCallContext, requestIdFrom, type CallContext } from './call-context';
 import type { CallRunner, ServiceRegistration } from './implement';
 import { addReflection, HEALTH_SERVICE_NAME } from './reflection';
@@ -168,7 +169,7 @@ function logFailure(logger: Logger, error: unknown, code: status, ms: number) {
   logger.error({ code: name, ms, err: error }, 'rpc failed with an unexpected error');
 }
 
-/** Drains and exits on SIGTERM/SIGINT; a second signal exits at once. */
+/** Drains, flushes buffered spans and exits on SIGTERM/SIGINT; a second signal exits at once. */
 export function handleShutdownSignals(target: { shutdown(): Promise<void> }, logger: Logger): void {
   let signalled = false;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -178,13 +179,16 @@ export function handleShutdownSignals(target: { shutdown(): Promise<void> }, log
     }
     signalled = true;
     logger.info({ signal }, 'signal received');
-    target.shutdown().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    target
+      .shutdown()
+      .then(() => shutdownTelemetry().catch((error: unknown) => logger.warn({ err: error }, 'flushing traces failed')))
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);

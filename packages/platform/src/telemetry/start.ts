@@ -4,6 +4,7 @@ import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { setTelemetryShutdown } from './flush';
 
 export interface TelemetryOptions {
   /** Extra processors, e.g. an in-memory exporter in tests. */
@@ -46,13 +47,17 @@ export function startTelemetry(serviceName: string, options: TelemetryOptions = 
     ],
   });
   sdk.start();
-  running = {
+  const handle: TelemetryHandle = {
     async shutdown() {
+      if (running !== handle) return;
       running = undefined;
+      setTelemetryShutdown(undefined);
       await sdk.shutdown();
     },
   };
-  return running;
+  running = handle;
+  setTelemetryShutdown(() => handle.shutdown());
+  return handle;
 }
 
 function spanProcessorsOption(exportFromEnv: boolean, extra: SpanProcessor[]): { spanProcessors?: SpanProcessor[] } {
