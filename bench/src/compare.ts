@@ -33,7 +33,7 @@ export interface Comparison {
   rounds: Array<Partial<Record<Target['name'], Measurement>>>;
   edge?: TargetSummary;
   baseline?: TargetSummary;
-  /** Per round edge ok/s divided by baseline ok/s. */
+  /** Closed loop: per round edge ok/s divided by baseline ok/s. */
   ratio?: Spread;
 }
 
@@ -109,7 +109,8 @@ export async function compare(targets: readonly Target[], load: Load, log: (mess
     rounds.push(results);
   }
   const pick = (name: Target['name']) => rounds.map((round) => round[name]).filter((m): m is Measurement => m !== undefined);
-  const ratios = rounds
+  // An open loop sends a fixed rate to both sides, so ok/s are equal by design: its comparison is the latencies.
+  const ratios = load.kind === 'open' ? [] : rounds
     .map((round) => (round.edge && round.baseline && round.baseline.okPerSecond > 0 ? round.edge.okPerSecond / round.baseline.okPerSecond : Number.NaN))
     .filter((value) => Number.isFinite(value));
   return {
