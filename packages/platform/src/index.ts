@@ -12,3 +12,4 @@ export * from './grpc/client';
 export * from './grpc/breaker-registry';
 export * from './db';
 export { shutdownTelemetry } from './telemetry/flush';
+export * from './run-process';
