@@ -17,7 +17,7 @@ export interface ManagedChild {
 }
 
 /** Writes whole lines only, so that JSON log lines of concurrent children never interleave mid-line. */
-function lineWriter(target: NodeJS.WriteStream, remember: (line: string) => void): (chunk: Buffer) => void {
+function lineWriter(target: NodeJS.WriteStream | undefined, remember: (line: string) => void): (chunk: Buffer) => void {
   let pending = '';
   return (chunk) => {
     pending += chunk.toString('utf8');
@@ -25,26 +25,35 @@ function lineWriter(target: NodeJS.WriteStream, remember: (line: string) => void
     pending = lines.pop() ?? '';
     for (const line of lines) {
       remember(line);
-      target.write(`${line}\n`);
+      target?.write(`${line}\n`);
     }
   };
+}
+
+export interface NodeChildOptions {
+  /** Script to run, relative to the folder. Default: src/main.ts. */
+  entry?: string;
+  /** Pass the child's output through (the launcher) or only keep its last lines (the benchmark). Default: true. */
+  echo?: boolean;
 }
 
 /**
  * Runs `node --import tsx src/main.ts` in the given folder, in its own process group: a Ctrl-C in the
  * terminal then reaches only the launcher, which stops the children in order (edge, services, database).
  */
-export function startNodeChild(name: string, dir: string, env: NodeJS.ProcessEnv): ManagedChild {
-  const entry = path.join(dir, 'src', 'main.ts');
+export function startNodeChild(name: string, dir: string, env: NodeJS.ProcessEnv, options: NodeChildOptions = {}): ManagedChild {
+  const script = options.entry ?? path.join('src', 'main.ts');
+  const entry = path.join(dir, script);
   if (!fs.existsSync(entry)) throw new Error(`${name}: ${path.relative(process.cwd(), entry)} does not exist`);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: dir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: dir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const remember = (line: string): void => {
     lines.push(line);
     if (lines.length > TAIL_LINES) lines.shift();
   };
-  child.stdout?.on('data', lineWriter(process.stdout, remember));
-  child.stderr?.on('data', lineWriter(process.stderr, remember));
+  const echo = options.echo ?? true;
+  child.stdout?.on('data', lineWriter(echo ? process.stdout : undefined, remember));
+  child.stderr?.on('data', lineWriter(echo ? process.stderr : undefined, remember));
   let done = false;
   const exited = new Promise<string>((resolve) => {
     child.once('exit', (code, signal) => {
