@@ -143,18 +143,19 @@ describe('AuthorizePayment through the simulated processor', () => {
     const admin = await harness.token('ADMIN');
     const { payment } = await harness.payments.authorizePayment(authorizeRequest());
     const paymentId = payment!.id;
+    // Calls are made one at a time, each awaited at once, so no rejection is ever left unobserved.
     const writes = (token: string) => [
-      harness.payments.authorizePayment(authorizeRequest(), { token }),
-      harness.payments.capturePayment({ requestId: rid(), paymentId }, { token }),
-      harness.payments.voidPayment({ requestId: rid(), paymentId }, { token }),
-      harness.payments.refundPayment({ requestId: rid(), paymentId, reason: '' }, { token }),
+      () => harness.payments.authorizePayment(authorizeRequest(), { token }),
+      () => harness.payments.capturePayment({ requestId: rid(), paymentId }, { token }),
+      () => harness.payments.voidPayment({ requestId: rid(), paymentId }, { token }),
+      () => harness.payments.refundPayment({ requestId: rid(), paymentId, reason: '' }, { token }),
     ];
-    for (const call of [...writes(customer), ...writes(admin)]) expect((await failure(call)).code).toBe(status.PERMISSION_DENIED);
+    for (const call of [...writes(customer), ...writes(admin)]) expect((await failure(call())).code).toBe(status.PERMISSION_DENIED);
     for (const call of [
-      harness.payments.getPayment({ paymentId }, { token: customer }),
-      harness.payments.listPayments({ orderId: payment!.orderId, pageSize: 0, pageToken: '' }, { token: customer }),
+      () => harness.payments.getPayment({ paymentId }, { token: customer }),
+      () => harness.payments.listPayments({ orderId: payment!.orderId, pageSize: 0, pageToken: '' }, { token: customer }),
     ]) {
-      expect((await failure(call)).code).toBe(status.PERMISSION_DENIED);
+      expect((await failure(call())).code).toBe(status.PERMISSION_DENIED);
     }
     expect((await harness.payments.getPayment({ paymentId }, { token: admin })).payment?.status).toBe(PaymentStatus.PAYMENT_STATUS_AUTHORIZED);
     expect((await harness.payments.listPayments({ orderId: payment!.orderId, pageSize: 0, pageToken: '' }, { token: admin })).payments).toHaveLength(1);
