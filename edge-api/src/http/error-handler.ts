@@ -1,4 +1,3 @@
-import { status } from '@grpc/grpc-js';
 import type { ErrorRequestHandler } from 'express';
 import { DomainError, isRemoteServiceError, parseServiceError, problemFromRemoteError, type Logger, type RemoteError } from '@shop/platform';
 import { HttpError, sendProblem } from './problem';
@@ -38,16 +37,6 @@ const remoteFromDomainError = (error: DomainError): RemoteError => ({
   retryAfterSeconds: error.retryAfterSeconds,
 });
 
-// Without an ErrorInfo reason these came from the gRPC transport, not from a service's decision; grpc-js's
-// messages name addresses, load-balancer state and method paths, which clients must not see.
-const TRANSPORT_DETAIL: Partial<Record<status, string>> = {
-  [status.UNAVAILABLE]: 'A service needed for this request is unavailable; try again later',
-  [status.DEADLINE_EXCEEDED]: 'A service needed for this request did not answer in time',
-  [status.CANCELLED]: 'The request was cancelled',
-  [status.UNIMPLEMENTED]: 'This operation is not implemented',
-  [status.RESOURCE_EXHAUSTED]: 'The request exceeded a limit',
-};
-
 const camelCase = (key: string): string => key.replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
 
 /** Public JSON is camelCase, including ErrorInfo metadata keys some services write in snake_case (product_ids). */
@@ -75,8 +64,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     const remote = isRemoteServiceError(error) ? parseServiceError(error) : error instanceof DomainError ? remoteFromDomainError(error) : undefined;
     if (remote) {
-      const transportDetail = remote.reason === undefined ? TRANSPORT_DETAIL[remote.code] : undefined;
-      const problem = problemFromRemoteError(transportDetail ? { ...remote, message: transportDetail } : remote);
+      const problem = problemFromRemoteError(remote);
       if (problem.status >= 500) {
         logger.warn({ request_id: res.locals.requestId, grpc_code: remote.code, reason: remote.reason, path: req.path }, 'upstream call failed');
       }

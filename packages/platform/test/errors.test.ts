@@ -1,4 +1,4 @@
-import { status, type ServiceError } from '@grpc/grpc-js';
+import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { DomainError, failedPrecondition, resourceExhausted } from '../src/errors/domain-error';
 import { parseServiceError, toServiceError } from '../src/errors/grpc-status';
 import { problemFromRemoteError } from '../src/errors/http-problem';
@@ -42,5 +42,25 @@ describe('error mapping', () => {
     const body = JSON.stringify(problem.body);
     expect(problem.status).toBe(500);
     expect(body).not.toMatch(/ECONNREFUSED|hunter2|10\.0\.0\.7|at .*\.ts/);
+  });
+});
+
+describe('transport failures', () => {
+  const transport = (code: status, details: string) =>
+    Object.assign(new Error(details), { code, details, metadata: new Metadata() }) as ServiceError;
+
+  it('never pass grpc-js internals (addresses, balancer state) to HTTP clients or to gRPC callers', () => {
+    const raw = transport(status.UNAVAILABLE, 'No connection established. Last error: connect ECONNREFUSED 10.1.2.3:50054');
+    const problem = problemFromRemoteError(parseServiceError(raw));
+    expect(problem.status).toBe(503);
+    expect(problem.body.detail).toBe('A service needed for this request is unavailable; try again later');
+    const relayed = toServiceError(raw, 'shop.order');
+    expect(relayed.code).toBe(status.UNAVAILABLE);
+    expect(relayed.details).not.toMatch(/ECONNREFUSED|10\.1\.2\.3/);
+  });
+
+  it('keep a service\'s own message when it gave a reason', () => {
+    const remote = roundTrip(failedPrecondition('OUT_OF_STOCK', 'Not enough stock for 2 items'));
+    expect(problemFromRemoteError(remote).body.detail).toBe('Not enough stock for 2 items');
   });
 });

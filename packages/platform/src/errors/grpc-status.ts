@@ -22,6 +22,22 @@ export interface RemoteError {
 
 export const grpcStatusName = (code: status): string => status[code] ?? 'UNKNOWN';
 
+// A failure without an ErrorInfo reason came from the gRPC transport, not from a service's decision; grpc-js's
+// messages name addresses, load-balancer state and method paths, which clients must not see.
+const TRANSPORT_MESSAGES: Partial<Record<status, string>> = {
+  [status.UNAVAILABLE]: 'A service needed for this request is unavailable; try again later',
+  [status.DEADLINE_EXCEEDED]: 'A service needed for this request did not answer in time',
+  [status.CANCELLED]: 'The request was cancelled',
+  [status.UNIMPLEMENTED]: 'This operation is not implemented',
+  [status.RESOURCE_EXHAUSTED]: 'The request exceeded a limit',
+};
+
+/** The message a client may see for a failed call: a service's own words, or a generic one for transport failures. */
+export function publicMessage(error: Pick<RemoteError, 'code' | 'message' | 'reason'>): string {
+  if (error.reason !== undefined) return error.message;
+  return TRANSPORT_MESSAGES[error.code] ?? error.message;
+}
+
 function pack(typeName: string, value: Uint8Array): Any {
   return { typeUrl: TYPE_PREFIX + typeName, value };
 }
@@ -36,7 +52,7 @@ export function toServiceError(error: unknown, domain: string): Partial<ServiceE
     // but never INTERNAL details from another process.
     const remote = parseServiceError(error);
     if (remote.code === status.INTERNAL || remote.code === status.UNKNOWN) return internal();
-    return encode(remote.code, remote.message, {
+    return encode(remote.code, publicMessage(remote), {
       reason: remote.reason, domain: remote.domain ?? domain, metadata: remote.metadata,
       fieldViolations: remote.fieldViolations, retryAfterSeconds: remote.retryAfterSeconds,
     });

@@ -1,5 +1,5 @@
 import { status } from '@grpc/grpc-js';
-import { grpcStatusName, type RemoteError } from './grpc-status';
+import { grpcStatusName, publicMessage, type RemoteError } from './grpc-status';
 
 /** The one table from gRPC status to HTTP status. Anything not listed is 500. */
 export const HTTP_STATUS_BY_GRPC_CODE: Readonly<Partial<Record<status, number>>> = {
@@ -74,7 +74,7 @@ export function problemFromRemoteError(error: RemoteError): HttpProblem {
     type: 'about:blank',
     title: httpTitle(httpStatus),
     status: httpStatus,
-    detail: internal ? 'An unexpected error occurred' : error.message,
+    detail: internal ? 'An unexpected error occurred' : publicMessage(error),
     code: internal ? 'INTERNAL' : grpcStatusName(error.code),
   };
   if (!internal && error.reason) body.reason = error.reason;
