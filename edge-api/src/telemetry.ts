@@ -1,5 +1,4 @@
-// Imported first by main.ts. A module of its own because imports are hoisted: a startTelemetry() call written
-// between imports in main.ts would run after express, http and grpc-js were already loaded, unpatched.
+// Imported first by main.ts: tracing must patch http, express and grpc-js before anything else loads them.
 import { startTelemetry } from '@shop/platform/telemetry';
 
-export const telemetry = startTelemetry('edge-api');
+startTelemetry('edge-api');

@@ -1,5 +1,5 @@
 // Telemetry first: it patches grpc-js, http and pg, which must not be loaded before it.
-import './instrumentation';
+import './telemetry';
 import { runProcess } from '@shop/platform';
 import { loadOrderConfig } from './config';
 import { startOrderService } from './service';
