@@ -35,6 +35,8 @@ export interface NodeChildOptions {
   entry?: string;
   /** Pass the child's output through (the launcher) or only keep its last lines (the benchmark). Default: true. */
   echo?: boolean;
+  /** Extra flags for node itself, before the entry (e.g. --cpu-prof, which NODE_OPTIONS does not accept). */
+  nodeArgs?: string[];
 }
 
 /**
@@ -45,7 +47,7 @@ export function startNodeChild(name: string, dir: string, env: NodeJS.ProcessEnv
   const script = options.entry ?? path.join('src', 'main.ts');
   const entry = path.join(dir, script);
   if (!fs.existsSync(entry)) throw new Error(`${name}: ${path.relative(process.cwd(), entry)} does not exist`);
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: dir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', script], { cwd: dir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const remember = (line: string): void => {
     lines.push(line);

@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { REPO_ROOT } from '@shop/platform/src/db';
 import { startNodeChild, type ManagedChild } from '../../../scripts/lib/child-process';
 import { onCleanup, onHardExit } from '../cleanup';
 
@@ -9,10 +11,20 @@ const STOP_GRACE_MS = 10_000;
  * figures, nor cost a terminal write per request. Registered for cleanup the moment it exists.
  */
 export function startNodeProcess(name: string, cwd: string, entry: string, env: NodeJS.ProcessEnv): ManagedChild {
-  const managed = startNodeChild(name, cwd, env, { entry, echo: false });
+  const managed = startNodeChild(name, cwd, env, { entry, echo: false, nodeArgs: profilingFlags(name) });
   onCleanup(`process ${name}`, async () => {
     await managed.stop(STOP_GRACE_MS);
   });
   onHardExit(() => managed.kill());
   return managed;
+}
+
+/**
+ * BENCH_PROFILE=edge,product writes a V8 CPU profile of each named process to bench/results/profiles/<name>/ when
+ * it stops (open it in Chrome DevTools or speedscope): where a figure's CPU goes, without changing the code run.
+ */
+function profilingFlags(name: string): string[] {
+  const profiled = (process.env.BENCH_PROFILE ?? '').split(',').map((part) => part.trim());
+  if (!profiled.includes(name)) return [];
+  return ['--cpu-prof', `--cpu-prof-dir=${path.join(REPO_ROOT, 'bench', 'results', 'profiles', name)}`];
 }
