@@ -1,7 +1,7 @@
 // TCP forwarder for the compose `debug` profile: the services' gRPC ports stay private to the compose network by
 // default, and this one opt-in container publishes them to the host for grpcurl / `buf curl` (plain TCP, so HTTP/2,
 // reflection and streaming pass through untouched).
-//   GRPC_DEBUG_ROUTES="50051=user:50051,50052=product:50052" node --import tsx deploy/grpc-debug-proxy.ts
+//   GRPC_DEBUG_ROUTES="50051=user:50051,50052=product:50052" node deploy/dist/grpc-debug-proxy.js
 import net from 'node:net';
 
 interface Route {

@@ -1,6 +1,6 @@
 // Container healthcheck that needs nothing beyond what the image already has (no grpc_health_probe, curl or wget):
-//   node --import tsx /app/deploy/healthcheck.ts grpc 127.0.0.1:50051 [...]   grpc.health.v1 Check of "" is SERVING
-//   node --import tsx /app/deploy/healthcheck.ts http http://127.0.0.1:8080/readyz     the URL answers 200
+//   node /app/deploy/dist/healthcheck.js grpc 127.0.0.1:50051 [...]   grpc.health.v1 Check of "" is SERVING
+//   node /app/deploy/dist/healthcheck.js http http://127.0.0.1:8080/readyz     the URL answers 200
 // Exit code 0 means healthy, 1 unhealthy, 2 wrong usage. Docker only reads the exit code; the one output line is
 // what `docker inspect` shows as the probe's log.
 import { credentials, Metadata } from '@grpc/grpc-js';
@@ -35,7 +35,7 @@ async function checkHttp(url: string): Promise<string | undefined> {
 async function main(argv: string[]): Promise<number> {
   const [kind, ...targets] = argv;
   if (targets.length === 0 || (kind !== 'grpc' && kind !== 'http')) {
-    console.error('usage: healthcheck.ts grpc <host:port>... | http <url>...');
+    console.error('usage: healthcheck.js grpc <host:port>... | http <url>...');
     return 2;
   }
   // Several targets share one process start (the expensive part of a check): all must be healthy.

@@ -1,7 +1,10 @@
-// `npm start`: embedded PostgreSQL (unless every <SVC>_DATABASE_URL is set), migrations, the four gRPC services,
-// then the REST edge. Children log JSON lines to stdout; the launcher's own messages go to stderr.
+// `npm start`: builds every process (scripts/lib/build.ts: plain JS under dist/, so edited sources are never run
+// stale), embedded PostgreSQL (unless every <SVC>_DATABASE_URL is set), migrations, the four gRPC services, then the
+// REST edge. Children log JSON lines to stdout; the launcher's own messages go to stderr.
 import { bootstrapDatabases, redactUrl, type BootstrappedDatabases } from '@shop/platform/src/db';
+import { buildTargets, PROCESS_TARGETS } from './lib/build';
 import { startNodeChild, type ManagedChild } from './lib/child-process';
+import { overriddenNodeOptionsWarning } from './lib/node-runtime';
 import { waitForGrpcServing, waitForHttpReady } from './lib/readiness';
 import { launchSettings, sharedChildEnv, type LaunchSettings } from './lib/settings';
 
@@ -9,6 +12,7 @@ const START_TIMEOUT_MS = 120_000;
 const STOP_GRACE_MS = 15_000;
 
 const say = (message: string): void => console.error(`[start] ${message}`);
+const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 function printTable(settings: LaunchSettings, databases: BootstrappedDatabases): void {
   const rows: [string, string, string][] = [['edge (REST)', settings.edge.url, `${settings.edge.url}/docs`]];
@@ -73,18 +77,30 @@ async function main(): Promise<void> {
   }, 1_000).unref();
 
   const failStart = async (error: unknown): Promise<never> => {
-    say(`start failed: ${error instanceof Error ? error.message : String(error)}`);
+    say(`start failed: ${errorText(error)}`);
     for (const child of children.filter((candidate) => candidate.hasExited())) {
       say(`last output of ${child.name} (${await child.exited}):\n${child.tail() || '(none)'}`);
     }
     return shutdown(1);
   };
 
+  const overridden = overriddenNodeOptionsWarning();
+  if (overridden) say(overridden);
+  // The build (about a second) runs while PostgreSQL starts; both must succeed before any child starts. Its outcome
+  // is captured at once, so that a failure is never an unhandled rejection while the databases are still starting.
+  const building = buildTargets(PROCESS_TARGETS).then(
+    (summary) => ({ summary }),
+    (error: unknown) => ({ error }),
+  );
   try {
     databases = await bootstrapDatabases({ log: say });
   } catch (error) {
+    await building;
     return failStart(error);
   }
+  const built = await building;
+  if ('error' in built) return failStart(new Error(`build failed: ${errorText(built.error)}`));
+  say(`built ${built.summary.built.join(', ')} in ${built.summary.ms} ms`);
   if (stopping) return;
 
   const shared = sharedChildEnv(settings);

@@ -12,8 +12,8 @@ export interface WatchLists {
 export function watchProcesses(system: RunningSystem | undefined, baselinePid: number | undefined, postgresDataDir: string): WatchLists {
   const nodePids = (system?.processes ?? []).flatMap((child) => (child.process.pid ? [{ name: child.name, pid: child.process.pid }] : []));
   const nodes: Watched[] = nodePids.map(({ name, pid }) => ({ name, pids: () => [pid] }));
-  // tsx's esbuild service and anything else the Node processes start: counted, but not as Node processes.
-  const helpers: Watched = { name: 'helpers of the Node processes (esbuild)', pids: (descendantsOf) => nodePids.flatMap(({ pid }) => descendantsOf(pid)), inTotal: false };
+  // Anything the Node processes start themselves (none today): counted, but not as Node processes.
+  const helpers: Watched = { name: 'child processes of the Node processes', pids: (descendantsOf) => nodePids.flatMap(({ pid }) => descendantsOf(pid)), inTotal: false };
   const postmaster = findPid(['postgres', postgresDataDir]);
   const postgres: Watched[] = postmaster
     ? [{ name: 'postgresql (all backends)', pids: (descendantsOf) => [postmaster, ...descendantsOf(postmaster)], inTotal: false }]

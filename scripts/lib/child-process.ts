@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { DIST_ENTRY } from './build';
+import { runtimeNodeArgs } from './node-runtime';
 
 const TAIL_LINES = 60;
 
@@ -31,7 +33,10 @@ function lineWriter(target: NodeJS.WriteStream | undefined, remember: (line: str
 }
 
 export interface NodeChildOptions {
-  /** Script to run, relative to the folder. Default: src/main.ts. */
+  /**
+   * Script to run, relative to the folder. Default: dist/main.js, the process's bundle (scripts/lib/build.ts), which
+   * the caller builds first. A .ts entry (a dev tool) runs through tsx instead.
+   */
   entry?: string;
   /** Pass the child's output through (the launcher) or only keep its last lines (the benchmark). Default: true. */
   echo?: boolean;
@@ -40,14 +45,17 @@ export interface NodeChildOptions {
 }
 
 /**
- * Runs `node --import tsx src/main.ts` in the given folder, in its own process group: a Ctrl-C in the
- * terminal then reaches only the launcher, which stops the children in order (edge, services, database).
+ * Runs `node --env-file=deploy/node-options.env dist/main.js` in the given folder (the images' command, with the
+ * same V8 flags), in its own process group: a Ctrl-C in the terminal then reaches only the launcher, which stops
+ * the children in order (edge, services, database).
  */
 export function startNodeChild(name: string, dir: string, env: NodeJS.ProcessEnv, options: NodeChildOptions = {}): ManagedChild {
-  const script = options.entry ?? path.join('src', 'main.ts');
+  const script = options.entry ?? DIST_ENTRY;
   const entry = path.join(dir, script);
   if (!fs.existsSync(entry)) throw new Error(`${name}: ${path.relative(process.cwd(), entry)} does not exist`);
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', script], { cwd: dir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const args = [...runtimeNodeArgs(), ...(options.nodeArgs ?? []), ...loader, script];
+  const child = spawn(process.execPath, args, { cwd: dir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const remember = (line: string): void => {
     lines.push(line);

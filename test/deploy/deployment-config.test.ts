@@ -6,7 +6,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { containerPort, envExample, loadCompose, referencedVariables, service, type ComposeFile } from './support/compose';
-import { MIGRATE_COMMAND, START_COMMAND, initSqlDatabases, migrationNames, parseGrpcTarget, repoPathOfImagePath, sqlStatements } from './support/deployment';
+import { spawnSync } from 'node:child_process';
+import { ALL_TARGETS, PROCESS_TARGETS, TOOL_TARGETS } from '../../scripts/lib/build';
+import { fileNodeOptions, NODE_OPTIONS_FILE, runtimeNodeArgs } from '../../scripts/lib/node-runtime';
+import {
+  HEALTHCHECK_SCRIPT,
+  MIGRATE_COMMAND,
+  NODE_OPTIONS_IMAGE_PATH,
+  START_COMMAND,
+  initSqlDatabases,
+  migrationNames,
+  parseGrpcTarget,
+  repoPathOfImagePath,
+  sqlStatements,
+} from './support/deployment';
 import { contextCopySources, finalCommand, finalWorkdir, parseDockerfile, substitute } from './support/dockerfile';
 import {
   containerEnv,
@@ -27,7 +40,6 @@ const BASE = 'deploy/k8s/base';
 const DEV_OVERLAY = 'deploy/k8s/overlays/dev';
 const COMPOSE_INIT_SQL = 'deploy/postgres/init/01-service-databases.sql';
 const K8S_INIT_SQL = `${DEV_OVERLAY}/postgres-init/01-service-databases.sql`;
-const HEALTHCHECK_SCRIPT = '/app/deploy/healthcheck.ts';
 
 // Compose is read twice: with the variables of .env.example (a configured laptop) and with none (no .env at all).
 const ENVIRONMENTS: [string, Record<string, string>][] = [
@@ -86,19 +98,113 @@ describe('the Dockerfile', () => {
     }
   });
 
-  it.each(PROCESSES.map((svc) => [svc.name, svc] as const))('runs %s with the start command in its folder', (_name, svc) => {
+  it.each(PROCESSES.map((svc) => [svc.name, svc] as const))('runs %s with the start command in its folder, on the bundle built from its main.ts', (_name, svc) => {
     expect(finalCommand(dockerfile)).toEqual(START_COMMAND);
     const workdir = finalWorkdir(dockerfile, { SERVICE: svc.name, SERVICE_DIR: svc.dir });
     expect(repoPathOfImagePath(workdir)).toBe(svc.dir);
     expect(existsInRepo(`${svc.dir}/src/main.ts`)).toBe(true);
+    const script = START_COMMAND.at(-1) ?? '';
+    expect(PROCESS_TARGETS.filter((target) => target.outfile === path.posix.join(svc.dir, script)).map((target) => target.entry)).toEqual([`${svc.dir}/src/main.ts`]);
   });
 
-  it('ships the healthcheck script the compose healthchecks run', () => {
-    expect(existsInRepo(repoPathOfImagePath(HEALTHCHECK_SCRIPT))).toBe(true);
-    const copied = contextCopySources(dockerfile).map((source) => source.replace(/\/$/, ''));
-    expect(copied.some((source) => source === 'deploy/*.ts' || source === repoPathOfImagePath(HEALTHCHECK_SCRIPT))).toBe(true);
+  it('builds the bundles in the build stage and copies them, not the sources, into the runtime stage', () => {
+    const build = dockerfile.instructions.filter((item) => item.stage === 'build' && item.instruction === 'RUN').map((item) => item.args);
+    expect(build.some((command) => command.includes('npm run build'))).toBe(true);
+    const runtime = dockerfile.stages.at(-1);
+    const fromContext = contextCopySources(dockerfile, runtime).map((source) => source.replace(/\/$/, ''));
+    expect(fromContext.filter((source) => !source.endsWith('package.json') && source !== 'package-lock.json')).toEqual([repoPathOfImagePath(NODE_OPTIONS_IMAGE_PATH)]);
+    const fromBuild = dockerfile.instructions.filter((item) => item.stage === runtime && item.instruction === 'COPY' && item.args.startsWith('--from=build'));
+    expect(fromBuild.length).toBeGreaterThan(0);
+    expect(dockerfile.instructions.some((item) => item.instruction === 'CMD' && item.args.includes('tsx'))).toBe(false);
+  });
+
+  it('ships the compiled healthcheck and debug-proxy scripts that compose runs', () => {
+    const compose = loadCompose(envExample());
+    const scripts = [...compose.services.values()]
+      .flatMap((container) => [...(container.healthcheck ?? []), ...(container.command ?? [])])
+      .filter((word) => word.startsWith('/app/deploy/'));
+    expect(scripts).toContain(HEALTHCHECK_SCRIPT);
+    for (const script of new Set(scripts)) {
+      const target = TOOL_TARGETS.find((candidate) => candidate.outfile === repoPathOfImagePath(script));
+      expect({ script, builtFrom: target && existsInRepo(target.entry) }).toEqual({ script, builtFrom: true });
+    }
+    // The build stage collects deploy/dist for the runtime stage.
+    expect(dockerfile.instructions.some((item) => item.stage === 'build' && item.instruction === 'RUN' && item.args.includes('deploy/dist'))).toBe(true);
   });
 });
+
+describe('the V8 flags of every process (deploy/node-options.env)', () => {
+  const options = fileNodeOptions() ?? '';
+  const flag = (name: string): number | undefined => {
+    const match = new RegExp(`--${name}=(\\d+)`).exec(options);
+    return match ? Number(match[1]) : undefined;
+  };
+
+  it('are read from the one file by the images and by the launcher and bench alike', () => {
+    expect(repoPathOfImagePath(NODE_OPTIONS_IMAGE_PATH)).toBe(path.relative(repoPath(), NODE_OPTIONS_FILE));
+    expect(START_COMMAND).toContain(`--env-file=${NODE_OPTIONS_IMAGE_PATH}`);
+    expect(runtimeNodeArgs()).toEqual([`--env-file=${NODE_OPTIONS_FILE}`]);
+    // No other place sets them: neither the compose file nor the manifests nor a package.json script.
+    const elsewhere = ['docker-compose.yml', 'Dockerfile', 'package.json', ...PROCESSES.map((svc) => `${svc.dir}/package.json`), ...yamlFilesUnder('deploy/k8s')];
+    for (const file of elsewhere) {
+      expect({ file, setsFlags: /max-old-space-size|max-semi-space-size|NODE_OPTIONS\s*[:=]/.test(readRepoFile(file)) }).toEqual({ file, setsFlags: false });
+    }
+  });
+
+  it('are flags node accepts, and set a heap limit', () => {
+    const result = spawnSync(process.execPath, [...runtimeNodeArgs(), '-p', "require('v8').getHeapStatistics().heap_size_limit"], {
+      env: { PATH: process.env.PATH ?? '' },
+      encoding: 'utf8',
+    });
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
+    const oldSpace = flag('max-old-space-size');
+    expect(oldSpace).toBeDefined();
+    expect(Number(result.stdout) / 1024 / 1024).toBeGreaterThanOrEqual(oldSpace ?? Infinity);
+  });
+
+  it('keep the heap well inside each Kubernetes container memory limit', () => {
+    // Old space plus the young generation (3 semi-spaces at most) plus room for code, wasm and native memory.
+    const nonHeapRoomMb = 96;
+    const heapMb = (flag('max-old-space-size') ?? Infinity) + 3 * (flag('max-semi-space-size') ?? 16);
+    const dev = kustomizeBuild(DEV_OVERLAY);
+    for (const svc of PROCESSES) {
+      const deployment = findResource(dev, 'Deployment', svc.name);
+      const container = deployment ? podContainers(deployment, 'containers').find((candidate) => candidate.name === svc.name) : undefined;
+      const limit = asString(asObject(asObject(container?.resources, 'resources').limits, 'limits').memory, 'memory');
+      expect({ process: svc.name, fits: heapMb + nonHeapRoomMb <= mebibytes(limit) }).toEqual({ process: svc.name, fits: true });
+    }
+  });
+
+  it('has a build target for every process, script and the bench baseline, each from a source that exists', () => {
+    expect(PROCESS_TARGETS.map((target) => target.entry).sort()).toEqual(PROCESSES.map((svc) => `${svc.dir}/src/main.ts`).sort());
+    for (const target of ALL_TARGETS) expect({ target: target.name, exists: existsInRepo(target.entry) }).toEqual({ target: target.name, exists: true });
+  });
+});
+
+function yamlFilesUnder(dir: string): string[] {
+  return fs.readdirSync(repoPath(dir), { withFileTypes: true }).flatMap((entry) => {
+    const relative = path.join(dir, entry.name);
+    if (entry.isDirectory()) return yamlFilesUnder(relative);
+    return entry.name.endsWith('.yaml') ? [relative] : [];
+  });
+}
+
+/** "512Mi", "1Gi", "500M" as MiB. */
+function mebibytes(quantity: string): number {
+  const match = /^(\d+(?:\.\d+)?)(Mi|Gi|M|G)$/.exec(quantity);
+  if (!match) throw new Error(`unsupported memory quantity ${quantity}`);
+  const value = Number(match[1]);
+  switch (match[2]) {
+    case 'Gi':
+      return value * 1024;
+    case 'G':
+      return (value * 1e9) / 1024 / 1024;
+    case 'M':
+      return (value * 1e6) / 1024 / 1024;
+    default:
+      return value;
+  }
+}
 
 describe('docker-compose.yml', () => {
   const compose = loadCompose(envExample());
@@ -189,7 +295,7 @@ describe('docker-compose.yml', () => {
     const port = defaultPort(svc);
     const configured = container.environment.GRPC_PORT;
     if (configured !== undefined) expect(Number(configured)).toBe(port);
-    expect(container.healthcheck).toEqual(['CMD', 'node', '--import', 'tsx', HEALTHCHECK_SCRIPT, 'grpc', `127.0.0.1:${port}`]);
+    expect(container.healthcheck).toEqual(['CMD', 'node', HEALTHCHECK_SCRIPT, 'grpc', `127.0.0.1:${port}`]);
   });
 
   it('publishes the edge on its configured HTTP port and health-checks /readyz', () => {
@@ -197,7 +303,7 @@ describe('docker-compose.yml', () => {
     const port = defaultPort(EDGE);
     expect(Number(edge.environment.HTTP_PORT ?? port)).toBe(port);
     expect(edge.ports.map(containerPort)).toEqual([port]);
-    expect(edge.healthcheck).toEqual(['CMD', 'node', '--import', 'tsx', HEALTHCHECK_SCRIPT, 'http', `http://127.0.0.1:${port}/readyz`]);
+    expect(edge.healthcheck).toEqual(['CMD', 'node', HEALTHCHECK_SCRIPT, 'http', `http://127.0.0.1:${port}/readyz`]);
   });
 
   it('has a healthcheck for every long-running container', () => {
@@ -503,7 +609,7 @@ describe('the Kubernetes manifests', () => {
           const security = asObject(container.securityContext, 'securityContext');
           expect(security.readOnlyRootFilesystem).toBe(true);
           expect(security.allowPrivilegeEscalation).toBe(false);
-          // tsx's transpile cache and the Prisma CLI need a writable temp dir.
+          // The Prisma CLI (migrations, `migrate status`) needs a writable temp dir; so do heap snapshots and reports.
           expect(asArray(container.volumeMounts, 'volumeMounts').map((mount) => asObject(mount, 'mount').mountPath)).toContain('/tmp');
         }
       }

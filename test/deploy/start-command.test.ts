@@ -1,10 +1,12 @@
 // Runs, outside Docker, exactly what the containers run: the image's CMD in the image's WORKDIR with the compose
 // environment (only the addresses that differ between a compose network and this machine are replaced), and the
-// compose healthcheck commands. A real PostgreSQL serves the services (the jest run's own).
+// compose healthcheck commands. A real PostgreSQL serves the services (the jest run's own). The bundles and scripts
+// are built first by the same `npm run build` code the image's build stage runs.
 import { findFreePort, type ServiceName } from '@shop/platform/src/db';
 import { createTestDatabase, type TestDatabase } from '@shop/platform/testing';
+import { buildTargets, PROCESS_TARGETS, TOOL_TARGETS } from '../../scripts/lib/build';
 import { envExample, loadCompose, service, type ComposeService } from './support/compose';
-import { parseGrpcTarget, repoPathOfImagePath, START_COMMAND, workdirOf } from './support/deployment';
+import { mapImagePaths, parseGrpcTarget, START_COMMAND, workdirOf } from './support/deployment';
 import { finalCommand, parseDockerfile } from './support/dockerfile';
 import { defaultPort, EDGE, peerAddressKeys, SERVICES, type ShopProcess } from './support/processes';
 import { containerLikeEnv, grpcServing, httpOk, run, start, startFakeCollector, waitUntil, type FakeCollector, type Running } from './support/run';
@@ -16,9 +18,9 @@ const compose = loadCompose(envExample());
 const dockerfile = parseDockerfile('Dockerfile');
 
 /** A container command with its /app paths mapped into the repo and container ports replaced by local ones. */
-function localCommand(command: string[], ports: Map<number, number>): string[] {
+function localCommand(command: string[], ports: Map<number, number> = new Map()): string[] {
   return command.map((word) => {
-    const mapped = word.startsWith('/app/') ? repoPath(repoPathOfImagePath(word)) : word;
+    const mapped = mapImagePaths(word, (relative) => repoPath(relative));
     return mapped.replace(/(127\.0\.0\.1):(\d+)/g, (_match, host: string, port: string) => `${host}:${ports.get(Number(port)) ?? port}`);
   });
 }
@@ -68,6 +70,7 @@ describe('the image start command', () => {
   }
 
   beforeAll(async () => {
+    await buildTargets([...PROCESS_TARGETS, ...TOOL_TARGETS]);
     collector = await startFakeCollector();
     for (const svc of [...runnable, EDGE]) localPort.set(svc.name, await findFreePort());
     for (const svc of runnable) databases.push(await createTestDatabase(svc.name as ServiceName));
@@ -78,7 +81,7 @@ describe('the image start command', () => {
         GRPC_HOST: '127.0.0.1',
         GRPC_PORT: String(localPort.get(svc.name)),
       });
-      processes.set(svc.name, start(finalCommand(dockerfile), workdirOf(container), env));
+      processes.set(svc.name, start(localCommand(finalCommand(dockerfile)), workdirOf(container), env));
     });
     await Promise.all(
       runnable.map((svc) => waitUntil(`${svc.name} SERVING`, () => grpcServing(`127.0.0.1:${localPort.get(svc.name)}`), processes.get(svc.name), START_TIMEOUT_MS)),
@@ -113,7 +116,7 @@ describe('the image start command', () => {
   it('starts the edge, which reports ready once every service is SERVING', async () => {
     const container = service(compose, EDGE.name);
     const port = localPort.get(EDGE.name) ?? 0;
-    const edge = start(finalCommand(dockerfile), workdirOf(container), localEnv(EDGE, { HTTP_HOST: '127.0.0.1', HTTP_PORT: String(port) }));
+    const edge = start(localCommand(finalCommand(dockerfile)), workdirOf(container), localEnv(EDGE, { HTTP_HOST: '127.0.0.1', HTTP_PORT: String(port) }));
     processes.set(EDGE.name, edge);
     await waitUntil('edge /healthz', () => httpOk(`http://127.0.0.1:${port}/healthz`), edge, START_TIMEOUT_MS);
     const command = healthcheckCommand(container, new Map([[defaultPort(EDGE), port]]));

@@ -30,7 +30,8 @@ const until = async <T>(what: string, probe: () => T | undefined, timeoutMs: num
 
 /**
  * The whole system started the way a developer starts it (`npm start`'s launcher, every service its own
- * process), exporting traces over OTLP/HTTP JSON to an in-memory collector: one checkout must be one trace
+ * process, run from its esbuild bundle with npm packages left external, so that OpenTelemetry's require hooks
+ * must still patch grpc-js, http, express and pg), exporting traces over OTLP/HTTP JSON to an in-memory collector: one checkout must be one trace
  * across edge -> order -> product and payment, with database spans beneath, and the same trace id in every
  * service's logs.
  */
@@ -90,6 +91,10 @@ describe('one trace per checkout, across processes', () => {
     await collector?.close();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   }, 60_000);
+
+  it('runs every process from the bundles it built first (plain node, no TypeScript loader)', () => {
+    expect(stderr).toMatch(/\[start\] built user, product, order, payment, edge in \d+ ms/);
+  });
 
   it('traces a checkout through every hop and keeps card data out of spans', async () => {
     const json = { 'content-type': 'application/json' };

@@ -6,7 +6,8 @@ import { onCleanup, onHardExit } from '../cleanup';
 const STOP_GRACE_MS = 10_000;
 
 /**
- * `node --import tsx <entry>` in `cwd`, in its own process group, as `npm start` runs each service. Unlike the
+ * `node <entry>` (a built bundle, with the V8 flags of deploy/node-options.env) in `cwd`, in its own process group,
+ * as `npm start` runs each service. Unlike the
  * launcher's children, output is kept (last lines, for failures) instead of printed: logs must not flood the
  * figures, nor cost a terminal write per request. Registered for cleanup the moment it exists.
  */

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { findFreePort, REPO_ROOT } from '@shop/platform/src/db';
+import { BASELINE_TARGET, buildTargets, DIST_ENTRY, PROCESS_TARGETS, type BuildTarget } from '../../../scripts/lib/build';
 import type { ManagedChild } from '../../../scripts/lib/child-process';
+import { overriddenNodeOptionsWarning } from '../../../scripts/lib/node-runtime';
 import { waitForGrpcServing, waitForHttpReady } from '../../../scripts/lib/readiness';
 import { launchSettings, sharedChildEnv } from '../../../scripts/lib/settings';
 import { startNodeProcess } from './child';
@@ -15,20 +17,26 @@ export interface RunningSystem {
   processes: ManagedChild[];
 }
 
-const ENTRY = 'src/main.ts';
-const SERVICE_DIRS = ['user', 'product', 'order', 'payment'].map((name) => path.join(REPO_ROOT, 'services', name));
-const EDGE_DIR = path.join(REPO_ROOT, 'edge-api');
-
-/** The entry points the system needs that do not exist (yet). */
+/** The sources the system is built from that do not exist (yet). */
 export function missingEntryPoints(): string[] {
-  return [...SERVICE_DIRS, EDGE_DIR].map((dir) => path.join(dir, ENTRY)).filter((file) => !fs.existsSync(file)).map((file) => path.relative(REPO_ROOT, file));
+  return PROCESS_TARGETS.map((target) => target.entry).filter((file) => !fs.existsSync(path.join(REPO_ROOT, file)));
+}
+
+/** Builds from the current sources (as `npm start` does), so that the figures are never those of a stale bundle. */
+async function build(targets: readonly BuildTarget[], log: (message: string) => void): Promise<void> {
+  const summary = await buildTargets(targets);
+  log(`built ${summary.built.join(', ')} in ${summary.ms} ms`);
+  const overridden = overriddenNodeOptionsWarning();
+  if (overridden) log(overridden);
 }
 
 /**
- * The whole system as separate processes, wired like `npm start` (scripts/lib/settings) but on free ports, with
- * warn-level logs (a log line per request would be measured too) and no demo catalog (the bench seeds its own).
+ * The whole system as separate processes, built and wired like `npm start` (scripts/lib/settings) but on free
+ * ports, with warn-level logs (a log line per request would be measured too) and no demo catalog (the bench seeds
+ * its own).
  */
 export async function startSystem(databases: BenchDatabases, log: (message: string) => void): Promise<RunningSystem> {
+  await build(PROCESS_TARGETS, log);
   const ports = { user: await findFreePort(), product: await findFreePort(), order: await findFreePort(), payment: await findFreePort(), edge: await findFreePort() };
   const settings = launchSettings({
     USER_GRPC_PORT: String(ports.user),
@@ -62,7 +70,7 @@ async function launch(
 ): Promise<RunningSystem> {
   for (const service of settings.services) {
     const env = { ...shared, DATABASE_URL: databases.urls[service.name], GRPC_PORT: String(service.grpcPort) };
-    processes.push(startNodeProcess(service.name, service.dir, ENTRY, env));
+    processes.push(startNodeProcess(service.name, service.dir, DIST_ENTRY, env));
   }
   await Promise.all(
     settings.services.map(async (service, index) => {
@@ -70,7 +78,7 @@ async function launch(
       log(`${service.name} SERVING on ${service.address}`);
     }),
   );
-  const edge = startNodeProcess('edge', settings.edge.dir, ENTRY, { ...shared, HTTP_HOST: '127.0.0.1', HTTP_PORT: String(settings.edge.port) });
+  const edge = startNodeProcess('edge', settings.edge.dir, DIST_ENTRY, { ...shared, HTTP_HOST: '127.0.0.1', HTTP_PORT: String(settings.edge.port) });
   processes.push(edge);
   await waitForHttpReady(edge, `${settings.edge.url}/readyz`, START_TIMEOUT_MS);
   log(`edge ready on ${settings.edge.url}`);
@@ -90,10 +98,12 @@ export async function startSystemIfReady(databases: BenchDatabases, log: (messag
   }
 }
 
-/** The baseline server, its own process beside the system, on the same databases. */
+/** The baseline server, its own process beside the system, on the same databases, built and run like the system's. */
 export async function startBaseline(databases: BenchDatabases, log: (message: string) => void): Promise<{ url: string; process: ManagedChild }> {
+  await build([BASELINE_TARGET], log);
   const port = await findFreePort();
-  const child = startNodeProcess('baseline', path.join(REPO_ROOT, 'bench'), 'src/baseline/main.ts', {
+  const benchDir = path.join(REPO_ROOT, 'bench');
+  const child = startNodeProcess('baseline', benchDir, path.relative(benchDir, path.join(REPO_ROOT, BASELINE_TARGET.outfile)), {
     ...process.env,
     BASELINE_PORT: String(port),
     PRODUCT_DATABASE_URL: databases.urls.product,

@@ -7,10 +7,10 @@ import { UserServiceService } from '@shop/proto/gen/shop/user/v1/user';
 import { createPaymentClient } from './clients/payment-client';
 import { createProductClients } from './clients/product-clients';
 import type { OrderConfig } from './config';
-import { PrismaIdempotencyStore } from './data/idempotency-store';
+import { openOrderDatabase } from './data/database';
+import { SqlIdempotencyStore } from './data/idempotency-store';
 import { PrismaOrderReader } from './data/order-reader';
-import { PrismaOrderRepository } from './data/order-repository';
-import { createOrderDatabase, pingDatabase } from './data/prisma-client';
+import { SqlOrderRepository } from './data/order-repository';
 import { CheckoutService } from './domain/checkout';
 import { CheckoutSaga } from './domain/checkout-saga';
 import { OrderQueries } from './domain/order-queries';
@@ -36,7 +36,7 @@ export interface RunningOrderService {
 export async function startOrderService(config: OrderConfig, options: OrderServiceOptions = {}): Promise<RunningOrderService> {
   const logger = options.logger ?? createLogger({ service: 'order', level: config.LOG_LEVEL });
   const owner = `order-${randomUUID()}`;
-  const db = createOrderDatabase(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
+  const db = openOrderDatabase(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
 
   const closers: Array<() => void> = [];
   let users: ReturnType<typeof createServiceClient<typeof UserServiceService>> | undefined;
@@ -62,8 +62,8 @@ export async function startOrderService(config: OrderConfig, options: OrderServi
   const payment = createPaymentClient({ target: config.PAYMENT_SERVICE_ADDRESS, deadlineMs: config.PAYMENT_DEADLINE_MS, logger });
   closers.push(() => product.close(), () => payment.close());
 
-  const repo = new PrismaOrderRepository(db, config.SAGA_LEASE_MS);
-  const store = new PrismaIdempotencyStore(db);
+  const repo = new SqlOrderRepository(db.pool, config.SAGA_LEASE_MS);
+  const store = new SqlIdempotencyStore(db.pool);
   const saga = new CheckoutSaga({
     repo, catalog: product.catalog, inventory: product.inventory, payments: payment.payments, retryDelayMs: config.SAGA_RETRY_DELAY_MS, log: logger,
   });
@@ -78,7 +78,7 @@ export async function startOrderService(config: OrderConfig, options: OrderServi
     leaseMs: config.SAGA_LEASE_MS,
     owner,
   });
-  const queries = new OrderQueries(repo, new PrismaOrderReader(db), saga, owner);
+  const queries = new OrderQueries(repo, new PrismaOrderReader(db.prisma), saga, owner);
   const recovery = new RecoveryWorker(repo, store, saga, serviceTokens, {
     owner, batchSize: config.RECOVERY_BATCH_SIZE, intervalMs: config.RECOVERY_INTERVAL_MS, retryDelayMs: config.SAGA_RETRY_DELAY_MS,
   }, logger);
@@ -90,12 +90,12 @@ export async function startOrderService(config: OrderConfig, options: OrderServi
     services: [orderServiceRegistration({ checkout, queries, serviceTokens, pageTokens: createPageTokenCodec(`${config.IDEMPOTENCY_SECRET}:page-token`, isOrderCursor) })],
     logger,
     verifier,
-    readiness: () => pingDatabase(db),
+    readiness: () => db.ping(),
     shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
     onShutdown: async () => {
       await recovery.stop();
       for (const close of closers) close();
-      await db.$disconnect();
+      await db.close();
     },
   });
   recovery.start();

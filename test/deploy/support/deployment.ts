@@ -7,8 +7,14 @@ import { repoPath } from './repo';
 /** What the compose `<svc>-migrate` containers and the k8s migration Jobs run, in the service's folder. */
 export const MIGRATE_COMMAND = ['node', '../../packages/platform/bin/shop-prisma.js', 'migrate', 'deploy'];
 
-/** What the image runs (Dockerfile CMD), in the process's folder. */
-export const START_COMMAND = ['node', '--import', 'tsx', 'src/main.ts'];
+/** The V8 flags every process starts with, in the image (read by node itself through --env-file). */
+export const NODE_OPTIONS_IMAGE_PATH = '/app/deploy/node-options.env';
+
+/** What the image runs (Dockerfile CMD), in the process's folder: the bundle `npm run build` writes, plain node. */
+export const START_COMMAND = ['node', `--env-file=${NODE_OPTIONS_IMAGE_PATH}`, 'dist/main.js'];
+
+/** The compiled healthcheck script the compose healthchecks run (built from deploy/healthcheck.ts). */
+export const HEALTHCHECK_SCRIPT = '/app/deploy/dist/healthcheck.js';
 
 /** The repo is copied to /app in the image (Dockerfile WORKDIR /app): container paths map back to it. */
 export const IMAGE_ROOT = '/app';
@@ -16,6 +22,14 @@ export const IMAGE_ROOT = '/app';
 export function repoPathOfImagePath(imagePath: string): string {
   if (imagePath !== IMAGE_ROOT && !imagePath.startsWith(`${IMAGE_ROOT}/`)) throw new Error(`${imagePath} is not under ${IMAGE_ROOT}`);
   return imagePath.slice(IMAGE_ROOT.length).replace(/^\//, '');
+}
+
+/** A command word with its image path mapped into the repo: `/app/x` and `--flag=/app/x` alike; others unchanged. */
+export function mapImagePaths(word: string, toRepoPath: (relative: string) => string): string {
+  const match = /^(--[\w-]+=)?(\/.*)$/.exec(word);
+  const imagePath = match?.[2];
+  if (imagePath === undefined || !imagePath.startsWith(`${IMAGE_ROOT}/`)) return word;
+  return `${match?.[1] ?? ''}${toRepoPath(repoPathOfImagePath(imagePath))}`;
 }
 
 /** `dns:///host:port` or `host:port`. */

@@ -1,12 +1,15 @@
 import type { OrderCursor, OrderPage, OrderReader } from '../domain/order-queries';
 import type { OrderStatus } from '../domain/order';
+import type { PrismaClient } from '../generated/prisma/client';
 import type { OrderWhereInput } from '../generated/prisma/models/Order';
 import { ORDER_INCLUDE, toOrderRecord } from './order-mapper';
-import type { OrderDatabase } from './prisma-client';
 
-/** Newest-first listings with keyset pagination on (create_time, id), served by the *_newest_idx indexes. */
+/**
+ * Newest-first listings with keyset pagination on (create_time, id), served by the *_newest_idx indexes.
+ * Not on the checkout path, so it stays on Prisma.
+ */
 export class PrismaOrderReader implements OrderReader {
-  constructor(private readonly db: OrderDatabase) {}
+  constructor(private readonly db: PrismaClient) {}
 
   listByUser(userId: string, limit: number, after: OrderCursor | undefined): Promise<OrderPage> {
     return this.page({ userId }, limit, after);

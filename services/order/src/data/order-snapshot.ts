@@ -1,14 +1,11 @@
 import type { OrderRecord } from '../domain/order';
 
 /** The order as stored on an idempotency key: JSON with bigints tagged as strings and dates as ISO text. */
-export type OrderSnapshotJson = Record<string, unknown>;
-
-export function toSnapshot(order: OrderRecord): OrderSnapshotJson {
-  return JSON.parse(
-    JSON.stringify(order, (_key, value: unknown) => (typeof value === 'bigint' ? { $bigint: value.toString() } : value)),
-  ) as OrderSnapshotJson;
+export function snapshotText(order: OrderRecord): string {
+  return JSON.stringify(order, (_key, value: unknown) => (typeof value === 'bigint' ? { $bigint: value.toString() } : value));
 }
 
+/** The stored snapshot (as `pg` parses jsonb) back into the order it was taken of. */
 export function fromSnapshot(json: unknown): OrderRecord {
   const revived = JSON.parse(JSON.stringify(json), (_key, value: unknown) => {
     if (value && typeof value === 'object' && '$bigint' in value) return BigInt((value as { $bigint: string }).$bigint);
