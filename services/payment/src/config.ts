@@ -19,8 +19,11 @@ export const configSchema = serviceConfigSchema({ port: 50054 }).extend({
   IDEMPOTENCY_WAIT_MS: env.positiveInt(5_000),
   /** After this, an unfinished request (its process died) may be taken over by a retry. */
   IDEMPOTENCY_LEASE_MS: env.positiveInt(60_000),
-  /** Longest a capture/void/refund transaction holds its payment's row lock (it includes the processor call). */
-  MOVEMENT_TRANSACTION_TIMEOUT_MS: env.positiveInt(15_000),
+  /**
+   * Longest a capture/void/refund waits while another movement of the same payment is in progress (movements of
+   * one payment run one at a time); then ABORTED REQUEST_IN_PROGRESS.
+   */
+  MOVEMENT_WAIT_MS: env.positiveInt(15_000),
 });
 
 export type PaymentServiceConfig = z.infer<typeof configSchema>;

@@ -9,8 +9,8 @@ import {
 } from '@shop/platform';
 import { UserServiceService } from '@shop/proto/gen/shop/user/v1/user';
 import type { PaymentServiceConfig } from './config';
-import { createPaymentDatabase, pingDatabase } from './data/client';
-import { createPaymentStore } from './data/prisma-payment-store';
+import { createPaymentDatabase } from './data/client';
+import { createPaymentStore } from './data/payment-store';
 import { PaymentService } from './domain/payment-service';
 import { paymentServiceRegistration } from './grpc/payment-handlers';
 import { createPaymentPageTokens } from './grpc/page-tokens';
@@ -47,12 +47,13 @@ export async function startPaymentService(config: PaymentServiceConfig, options:
     }
 
     const payments = new PaymentService(
-      createPaymentStore(db, { transactionTimeoutMs: config.MOVEMENT_TRANSACTION_TIMEOUT_MS }),
+      createPaymentStore(db),
       createSimulatedProcessor({ latencyMs: config.PROCESSOR_LATENCY_MS, slowMs: config.PROCESSOR_SLOW_MS }),
       {
         authorizationTtlMs: config.AUTHORIZATION_TTL_SECONDS * 1000,
         cardFingerprintSecret: config.CARD_FINGERPRINT_SECRET,
         idempotency: { waitMs: config.IDEMPOTENCY_WAIT_MS, leaseMs: config.IDEMPOTENCY_LEASE_MS, pollMs: IDEMPOTENCY_POLL_MS },
+        movementWaitMs: config.MOVEMENT_WAIT_MS,
       },
     );
 
@@ -63,10 +64,10 @@ export async function startPaymentService(config: PaymentServiceConfig, options:
       services: [paymentServiceRegistration(payments, createPaymentPageTokens(config.PAGE_TOKEN_SECRET))],
       logger,
       verifier,
-      readiness: () => pingDatabase(db),
+      readiness: () => db.ping(),
       onShutdown: async () => {
         userClient?.close();
-        await db.$disconnect();
+        await db.close();
       },
       shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
     });
@@ -74,7 +75,7 @@ export async function startPaymentService(config: PaymentServiceConfig, options:
     return { port: server.port, shutdown: () => server.shutdown() };
   } catch (error) {
     userClient?.close();
-    await db.$disconnect();
+    await db.close();
     throw error;
   }
 }

@@ -140,3 +140,13 @@ export const authorizeRequest = (overrides: { orderId?: string; amountMinor?: bi
   amount: usd(overrides.amountMinor ?? 10_000n),
   card: card(overrides.cardNumber, overrides.cvc),
 });
+
+/** Polls `probe` until it returns a value (not undefined), for state another call creates while it runs. */
+export async function eventually<T>(probe: () => Promise<T | undefined>, what: string, attempts = 300): Promise<T> {
+  for (let i = 0; i < attempts; i += 1) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}

@@ -1,4 +1,5 @@
 import type { LedgerEntry } from '../domain/ledger';
+import type { PaymentStatus } from '../domain/payment-state';
 import type { PaymentRecord } from '../domain/ports';
 import type { Payment, PaymentTransaction } from '../generated/prisma/client';
 
@@ -14,10 +15,16 @@ export const toLedgerEntry = (row: PaymentTransaction): LedgerEntry => ({
   createdAt: row.createdAt,
 });
 
+/** Reads exclude PENDING attempts; one that slipped through would be a bug, not a payment. */
+function paymentStatus(row: Payment): PaymentStatus {
+  if (row.status === 'PENDING') throw new Error(`payment ${row.id} is an unfinished authorization attempt`);
+  return row.status;
+}
+
 export const toPaymentRecord = (row: Payment & { transactions: PaymentTransaction[] }): PaymentRecord => ({
   id: row.id,
   orderId: row.orderId,
-  status: row.status,
+  status: paymentStatus(row),
   currency: row.currency,
   requestedMinor: row.requestedMinor,
   card: { brand: row.cardBrand, last4: row.cardLast4, expMonth: row.cardExpMonth, expYear: row.cardExpYear },

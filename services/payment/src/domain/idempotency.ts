@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { aborted, failedPrecondition } from '@shop/platform';
-import type { PaymentStore } from './ports';
+import type { AuthorizationAttempt, PaymentStore } from './ports';
 
 export interface IdempotencySettings {
   /** How long a duplicate waits for the first call's result before giving up with REQUEST_IN_PROGRESS. */
@@ -14,25 +14,43 @@ export interface IdempotentRequest {
   requestId: string;
   operation: string;
   fingerprint: string;
+  /** The payment the request acts on (a new id for an authorization). */
+  paymentId: string;
+  /** Authorizations: the attempt recorded with the claim, before the processor is called. */
+  attempt?: AuthorizationAttempt;
+  /** Movements: claim the payment for the movement along with the request id when possible. */
+  reserveMovement?: boolean;
   /** Epoch ms after which the caller no longer waits for anything. */
   deadline: number | undefined;
 }
+
+/** What the work of a claimed request gets: its payment (a taken-over authorization keeps its first) and lease. */
+export interface ClaimedRequest {
+  paymentId: string;
+  lockedUntil: Date;
+  /** Whether the payment was claimed for the movement with the request id. */
+  movementReserved: boolean;
+}
+
+/** The work ran (this call owned the request), or an earlier call had completed it on this payment. */
+export type OnceResult<T> = { kind: 'ran'; value: T } | { kind: 'completed'; paymentId: string };
 
 const reused = (requestId: string) =>
   failedPrecondition('IDEMPOTENCY_KEY_REUSED', 'This request_id was already used with different parameters', { requestId });
 
 /**
- * Runs `work` at most once per request id and returns its payment id; repeats return the first result.
+ * Runs `work` at most once per request id; repeats get the payment id of the first result.
  * The first caller inserts the key (unique), later ones wait for it to finish. `work` must complete the key
- * together with its own write; if it throws, the key is released so the same request may be retried.
+ * together with its own write; if it throws, the key is released (with what it left on its payment: a PENDING
+ * attempt, a movement claim) so the same request may be retried.
  */
-export async function runOnce(
+export async function runOnce<T>(
   store: PaymentStore,
   settings: IdempotencySettings,
   request: IdempotentRequest,
-  work: () => Promise<string>,
+  work: (claimed: ClaimedRequest) => Promise<T>,
   now: () => Date = () => new Date(),
-): Promise<string> {
+): Promise<OnceResult<T>> {
   const waitUntil = Math.min(now().getTime() + settings.waitMs, request.deadline ?? Number.POSITIVE_INFINITY);
   for (;;) {
     const at = now();
@@ -41,12 +59,15 @@ export async function runOnce(
       requestId: request.requestId,
       operation: request.operation,
       fingerprint: request.fingerprint,
+      paymentId: request.paymentId,
+      attempt: request.attempt,
+      reserveMovement: request.reserveMovement,
       now: at,
       lockedUntil,
     });
     if (outcome.kind === 'claimed') {
       try {
-        return await work();
+        return { kind: 'ran', value: await work({ paymentId: outcome.paymentId, lockedUntil, movementReserved: outcome.movementReserved }) };
       } catch (error) {
         // If even the release fails, the lease frees the key later; the caller needs the original error.
         await store.releaseRequest(request.requestId, lockedUntil).catch(() => undefined);
@@ -55,7 +76,7 @@ export async function runOnce(
     }
     if (outcome.kind === 'retry') continue;
     if (outcome.fingerprint !== request.fingerprint) throw reused(request.requestId);
-    if (outcome.kind === 'completed') return outcome.paymentId;
+    if (outcome.kind === 'completed') return { kind: 'completed', paymentId: outcome.paymentId };
     if (now().getTime() + settings.pollMs > waitUntil) {
       throw aborted('REQUEST_IN_PROGRESS', 'A request with this request_id is still being processed; retry later');
     }

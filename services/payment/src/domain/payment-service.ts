@@ -2,18 +2,21 @@ import { randomUUID } from 'node:crypto';
 import { deadlineExceeded, notFound, unavailable } from '@shop/platform';
 import { validateCard, type CardDetails } from './card';
 import { cardFingerprint, requestFingerprint } from './fingerprint';
-import { runOnce, type IdempotencySettings } from './idempotency';
+import { runOnce, type ClaimedRequest, type IdempotencySettings, type IdempotentRequest, type OnceResult } from './idempotency';
 import { balancesFromLedger } from './ledger';
 import type { Money } from './money';
+import { claimPaymentForMovement } from './movement-claim';
 import { decideCapture, decideRefund, decideVoid, type Movement, type PaymentSnapshot } from './payment-state';
 import { ProcessorUnavailableError, type PaymentProcessor } from './processor';
-import type { NewLedgerEntry, PageCursor, PaymentRecord, PaymentStore } from './ports';
+import { AUTHORIZE_OPERATION, type NewLedgerEntry, type PageCursor, type PaymentRecord, type PaymentStore } from './ports';
 
 export interface PaymentRules {
   authorizationTtlMs: number;
   /** Key of the card HMAC inside request fingerprints. */
   cardFingerprintSecret: string;
   idempotency: IdempotencySettings;
+  /** How long a movement waits for another movement of the same payment to finish. */
+  movementWaitMs: number;
 }
 
 /** Per call: when the caller stops waiting, and the signal that cancels processor work at that point. */
@@ -55,6 +58,12 @@ export const snapshotOf = (payment: PaymentRecord): PaymentSnapshot => ({
   ...balancesFromLedger(payment.transactions),
 });
 
+/** A movement's two steps around its claim: the decision on the claimed payment, and the processor call. */
+interface MovementSteps {
+  decide(payment: PaymentRecord): Movement;
+  perform(payment: PaymentRecord, movement: Movement): Promise<void>;
+}
+
 const amountPart = (amount: Money | undefined) => (amount === undefined ? 'full' : `${amount.amountMinor}`);
 
 /**
@@ -69,41 +78,40 @@ export class PaymentService {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
+  /**
+   * The attempt is recorded (PENDING, with the claim) before the processor is asked, the processor is called
+   * outside any database transaction, and the outcome is recorded after: a crash in between leaves a row to
+   * reconcile, never an unrecorded hold.
+   */
   async authorize(command: AuthorizeCommand, scope: CallScope): Promise<PaymentRecord> {
-    const card = command.card;
-    const summary = validateCard(card, this.now());
+    const { card, requestId, amount } = command;
+    const at = this.now();
+    const summary = validateCard(card, at);
     const fingerprint = requestFingerprint({
-      operation: 'authorize',
+      operation: AUTHORIZE_OPERATION,
       orderId: command.orderId,
-      amount: `${command.amount.amountMinor}`,
-      currency: command.amount.currency,
+      amount: `${amount.amountMinor}`,
+      currency: amount.currency,
       card: cardFingerprint(this.rules.cardFingerprintSecret, card),
     });
-    const paymentId = await this.once(command.requestId, 'authorize', fingerprint, scope, async () => {
+    const attempt = { orderId: command.orderId, currency: amount.currency, requestedMinor: amount.amountMinor, card: summary, createdAt: at };
+    const request = { requestId, operation: AUTHORIZE_OPERATION, fingerprint, paymentId: randomUUID(), attempt };
+    return this.answer(await this.once(request, scope, async ({ paymentId }) => {
       const outcome = await this.callProcessor(() =>
-        this.processor.authorize({ idempotencyKey: command.requestId, amount: command.amount, card }, scope.signal),
+        this.processor.authorize({ idempotencyKey: requestId, amount, card }, scope.signal),
       );
-      const id = randomUUID();
-      const createdAt = this.now();
-      await this.store.createPayment(
-        {
-          id,
-          orderId: command.orderId,
-          status: outcome.approved ? 'AUTHORIZED' : 'DECLINED',
-          currency: command.amount.currency,
-          requestedMinor: command.amount.amountMinor,
-          card: summary,
-          declineCode: outcome.approved ? null : outcome.declineCode,
-          processorReference: outcome.approved ? outcome.reference : null,
-          authorizationExpiresAt: new Date(createdAt.getTime() + this.rules.authorizationTtlMs),
-          createdAt,
-          entry: this.entry(outcome.approved ? 'AUTHORIZATION' : 'DECLINE', command.amount, command.requestId, null),
-        },
-        command.requestId,
-      );
-      return id;
-    });
-    return this.get(paymentId);
+      const recordedAt = this.now();
+      const recorded = await this.store.completeAuthorization(paymentId, requestId, {
+        status: outcome.approved ? 'AUTHORIZED' : 'DECLINED',
+        declineCode: outcome.approved ? null : outcome.declineCode,
+        processorReference: outcome.approved ? outcome.reference : null,
+        recordedAt,
+        authorizationExpiresAt: new Date(recordedAt.getTime() + this.rules.authorizationTtlMs),
+        entry: this.entry(outcome.approved ? 'AUTHORIZATION' : 'DECLINE', amount, requestId, null),
+      });
+      // Null: another owner of this request (after a lease takeover) recorded the same outcome first.
+      return recorded ?? this.get(paymentId);
+    }));
   }
 
   async capture(command: CaptureCommand, scope: CallScope): Promise<PaymentRecord> {
@@ -113,26 +121,21 @@ export class PaymentService {
       amount: amountPart(command.amount),
       currency: command.amount?.currency ?? '',
     });
-    return this.move(command.requestId, command.paymentId, 'capture', fingerprint, scope, null, async (payment) => {
-      const movement = decideCapture(snapshotOf(payment), command.amount, this.now());
-      await this.callProcessor(() =>
+    return this.move(command, 'capture', fingerprint, scope, null, {
+      decide: (payment) => decideCapture(snapshotOf(payment), command.amount, this.now()),
+      perform: (payment, movement) =>
         this.processor.capture(
           { idempotencyKey: command.requestId, reference: reference(payment), amount: { currency: payment.currency, amountMinor: movement.amountMinor } },
           scope.signal,
         ),
-      );
-      return movement;
     });
   }
 
   async void(command: VoidCommand, scope: CallScope): Promise<PaymentRecord> {
     const fingerprint = requestFingerprint({ operation: 'void', paymentId: command.paymentId });
-    return this.move(command.requestId, command.paymentId, 'void', fingerprint, scope, null, async (payment) => {
-      const movement = decideVoid(snapshotOf(payment));
-      await this.callProcessor(() =>
-        this.processor.void({ idempotencyKey: command.requestId, reference: reference(payment) }, scope.signal),
-      );
-      return movement;
+    return this.move(command, 'void', fingerprint, scope, null, {
+      decide: (payment) => decideVoid(snapshotOf(payment)),
+      perform: (payment) => this.processor.void({ idempotencyKey: command.requestId, reference: reference(payment) }, scope.signal),
     });
   }
 
@@ -145,15 +148,13 @@ export class PaymentService {
       reason: command.reason,
     });
     const reason = command.reason === '' ? null : command.reason;
-    return this.move(command.requestId, command.paymentId, 'refund', fingerprint, scope, reason, async (payment) => {
-      const movement = decideRefund(snapshotOf(payment), command.amount);
-      await this.callProcessor(() =>
+    return this.move(command, 'refund', fingerprint, scope, reason, {
+      decide: (payment) => decideRefund(snapshotOf(payment), command.amount),
+      perform: (payment, movement) =>
         this.processor.refund(
           { idempotencyKey: command.requestId, reference: reference(payment), amount: { currency: payment.currency, amountMinor: movement.amountMinor } },
           scope.signal,
         ),
-      );
-      return movement;
     });
   }
 
@@ -172,29 +173,48 @@ export class PaymentService {
     return { payments, next };
   }
 
+  /**
+   * A capture, void or refund: claim the payment (waiting for another movement of it to finish), decide on its
+   * ledger, call the processor with no transaction or lock open, then record the movement and release the claim
+   * in one statement. A refusal or a processor failure releases the claim with the request id.
+   */
   private async move(
-    requestId: string,
-    paymentId: string,
+    target: { requestId: string; paymentId: string },
     operation: string,
     fingerprint: string,
     scope: CallScope,
     reason: string | null,
-    decide: (payment: PaymentRecord) => Promise<Movement>,
+    steps: MovementSteps,
   ): Promise<PaymentRecord> {
-    await this.once(requestId, operation, fingerprint, scope, async () => {
-      const found = await this.store.recordMovement(paymentId, requestId, async (payment) => {
-        const movement = await decide(payment);
-        const amount = { currency: payment.currency, amountMinor: movement.amountMinor };
-        return { movement, entry: this.entry(movement.kind, amount, requestId, reason) };
-      });
-      if (!found) throw notFound('No such payment', { paymentId });
-      return paymentId;
-    });
-    return this.get(paymentId);
+    const { requestId, paymentId } = target;
+    const request = { requestId, operation, fingerprint, paymentId, reserveMovement: true };
+    return this.answer(await this.once(request, scope, async ({ lockedUntil, movementReserved }: ClaimedRequest) => {
+      if (!movementReserved) {
+        const settings = { waitMs: this.rules.movementWaitMs, pollMs: this.rules.idempotency.pollMs };
+        await claimPaymentForMovement(this.store, settings, { paymentId, requestId, until: lockedUntil, deadline: scope.deadline }, this.now);
+      }
+      // Read after the claim: every movement recorded before it is in this ledger, and none can follow until we finish.
+      const payment = await this.get(paymentId);
+      const movement = steps.decide(payment);
+      await this.callProcessor(() => steps.perform(payment, movement));
+      const entry = this.entry(movement.kind, { currency: payment.currency, amountMinor: movement.amountMinor }, requestId, reason);
+      const recorded = await this.store.recordMovement(payment, requestId, movement, entry, this.now());
+      if (recorded === null) {
+        // The processor call outlived the request's lease and another request claimed the payment. The processor
+        // received our request id as its idempotency key, so a retry of this request repeats it safely.
+        throw unavailable('MOVEMENT_INTERRUPTED', 'The movement could not be recorded in time; retry with the same request_id', 1);
+      }
+      return recorded;
+    }));
   }
 
-  private once(requestId: string, operation: string, fingerprint: string, scope: CallScope, work: () => Promise<string>) {
-    return runOnce(this.store, this.rules.idempotency, { requestId, operation, fingerprint, deadline: scope.deadline }, work, this.now);
+  private once<T>(request: Omit<IdempotentRequest, 'deadline'>, scope: CallScope, work: (claimed: ClaimedRequest) => Promise<T>) {
+    return runOnce(this.store, this.rules.idempotency, { ...request, deadline: scope.deadline }, work, this.now);
+  }
+
+  /** The payment a request produced: the one this call recorded, or an earlier call's, read back. */
+  private answer(result: OnceResult<PaymentRecord>): Promise<PaymentRecord> {
+    return result.kind === 'ran' ? Promise.resolve(result.value) : this.get(result.paymentId);
   }
 
   private entry(kind: NewLedgerEntry['kind'], amount: Money, requestId: string, reason: string | null): NewLedgerEntry {
