@@ -55,7 +55,7 @@ export function startNodeChild(name: string, dir: string, env: NodeJS.ProcessEnv
   if (!fs.existsSync(entry)) throw new Error(`${name}: ${path.relative(process.cwd(), entry)} does not exist`);
   const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
   const args = [...runtimeNodeArgs(), ...(options.nodeArgs ?? []), ...loader, script];
-  const child = spawn(process.execPath, args, { cwd: dir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { cwd: dir, env: withoutEmptyNodeOptions(env), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const remember = (line: string): void => {
     lines.push(line);
@@ -103,4 +103,11 @@ export function startNodeChild(name: string, dir: string, env: NodeJS.ProcessEnv
       return killed;
     },
   };
+}
+
+/** Node counts an empty NODE_OPTIONS as set, which would silently drop the flags file's; only a real value overrides. */
+function withoutEmptyNodeOptions(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  if (env.NODE_OPTIONS !== '') return env;
+  const { NODE_OPTIONS: _empty, ...rest } = env;
+  return rest;
 }
