@@ -1,6 +1,7 @@
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { PaymentServiceService } from '@shop/proto/gen/shop/payment/v1/payment';
-import { createServiceClient, type ServiceClient } from '../src/grpc/client';
+import { createServiceClient, type ServiceClient, type ServiceClientOptions } from '../src/grpc/client';
+import { runWithRequestContext } from '../src/request-context';
 import { breakerSnapshots } from '../src/grpc/breaker-registry';
 import type { GrpcServerHandle } from '../src/grpc/server';
 import { parseServiceError } from '../src/errors/grpc-status';
@@ -18,21 +19,26 @@ const codeOf = async (promise: Promise<unknown>): Promise<status> => {
 describe('client factory against a real server', () => {
   let server: GrpcServerHandle;
   let received: string[];
+  let seen: Awaited<ReturnType<typeof startBehaviourServer>>['seen'];
   const clients: Array<ServiceClient<typeof PaymentServiceService>> = [];
-  const clientFor = (breaker = { resetTimeoutMs: 400, volumeThreshold: 3, errorThresholdPercentage: 50 }) => {
+  const clientFor = (
+    breaker = { resetTimeoutMs: 400, volumeThreshold: 3, errorThresholdPercentage: 50 },
+    more: Partial<ServiceClientOptions<typeof PaymentServiceService>> = {},
+  ) => {
     const client = createServiceClient(PaymentServiceService, {
       service: 'payment',
       target: `127.0.0.1:${server.port}`,
       logger: memoryLogger('client').logger,
       defaultDeadlineMs: 200,
       breaker,
+      ...more,
     });
     clients.push(client);
     return client;
   };
 
   beforeEach(async () => {
-    ({ server, received } = await startBehaviourServer());
+    ({ server, received, seen } = await startBehaviourServer());
   });
   afterEach(async () => {
     clients.splice(0).forEach((client) => client.close());
@@ -95,5 +101,74 @@ describe('client factory against a real server', () => {
       const remote = parseServiceError(error as ServiceError);
       expect(remote).toMatchObject({ code: status.NOT_FOUND, reason: 'NOT_FOUND', message: 'No such payment', domain: 'shop.payment' });
     }
+  });
+
+  describe('retries', () => {
+    const lenient = { resetTimeoutMs: 400, volumeThreshold: 10, errorThresholdPercentage: 50 };
+
+    it('retries an idempotent method on UNAVAILABLE and returns the answer that follows', async () => {
+      const client = clientFor(lenient, { idempotentMethods: ['getPayment'], defaultDeadlineMs: 5_000 });
+      expect(await codeOf(client.getPayment({ paymentId: 'flaky-2-a' }))).toBe(status.OK);
+      expect(received.filter((id) => id === 'flaky-2-a')).toHaveLength(3);
+    });
+
+    it('gives up after maxRetries with the last UNAVAILABLE', async () => {
+      const client = clientFor(lenient, { idempotentMethods: ['getPayment'], maxRetries: 2, defaultDeadlineMs: 5_000 });
+      expect(await codeOf(client.getPayment({ paymentId: 'flaky-5-b' }))).toBe(status.UNAVAILABLE);
+      expect(received.filter((id) => id === 'flaky-5-b')).toHaveLength(3);
+    });
+
+    it('never retries a method that is not declared idempotent, nor a business error', async () => {
+      const client = clientFor(lenient, { defaultDeadlineMs: 5_000 });
+      expect(await codeOf(client.getPayment({ paymentId: 'flaky-1-c' }))).toBe(status.UNAVAILABLE);
+      expect(received.filter((id) => id === 'flaky-1-c')).toHaveLength(1);
+      const idempotent = clientFor(lenient, { idempotentMethods: ['getPayment'], defaultDeadlineMs: 5_000 });
+      expect(await codeOf(idempotent.getPayment({ paymentId: 'missing-d' }))).toBe(status.NOT_FOUND);
+      expect(received.filter((id) => id === 'missing-d')).toHaveLength(1);
+    });
+  });
+
+  describe('what travels with a call', () => {
+    it("forwards the request id, the caller's authorization and the caller's remaining deadline", async () => {
+      const client = clientFor(undefined, { defaultDeadlineMs: 30_000 });
+      const callerDeadline = Date.now() + 5_000;
+      await runWithRequestContext({ requestId: 'req-forwarded', authorization: 'Bearer caller-token', deadline: callerDeadline }, () =>
+        client.getPayment({ paymentId: 'ctx-1' }),
+      );
+      const call = seen.find((entry) => entry.paymentId === 'ctx-1')!;
+      expect(call).toMatchObject({ requestId: 'req-forwarded', authorization: 'Bearer caller-token' });
+      // The method's 30 s would end far later: the caller's 5 s bound the call.
+      expect(call.deadline).toBeDefined();
+      expect(call.deadline!).toBeLessThan(callerDeadline + 1_000);
+    });
+
+    it('lets a call override or drop the authorization, and use its own shorter deadline', async () => {
+      const client = clientFor(undefined, { defaultDeadlineMs: 30_000 });
+      const started = Date.now();
+      await runWithRequestContext({ requestId: 'req-own', authorization: 'Bearer caller-token' }, async () => {
+        await client.getPayment({ paymentId: 'ctx-2' }, { authorization: 'Bearer service-token', deadlineMs: 4_000 });
+        await client.getPayment({ paymentId: 'ctx-3' }, { authorization: null });
+      });
+      expect(seen.find((entry) => entry.paymentId === 'ctx-2')).toMatchObject({ requestId: 'req-own', authorization: 'Bearer service-token' });
+      expect(seen.find((entry) => entry.paymentId === 'ctx-2')!.deadline!).toBeLessThan(started + 10_000);
+      expect(seen.find((entry) => entry.paymentId === 'ctx-3')!.authorization).toBeUndefined();
+    });
+
+    it('fails fast with DEADLINE_EXCEEDED, without a network call, when the caller has no time left', async () => {
+      const client = clientFor();
+      const code = await runWithRequestContext({ requestId: 'req-late', deadline: Date.now() - 1 }, () => codeOf(client.getPayment({ paymentId: 'too-late' })));
+      expect(code).toBe(status.DEADLINE_EXCEEDED);
+      expect(received).not.toContain('too-late');
+    });
+
+    it('rejects, never throws, when a header value cannot be sent', async () => {
+      const client = clientFor();
+      let pending: Promise<unknown> | undefined;
+      expect(() => {
+        pending = client.getPayment({ paymentId: 'bad-header' }, { authorization: 'Bearer a\nb' });
+      }).not.toThrow();
+      await expect(pending).rejects.toThrow();
+      expect(received).not.toContain('bad-header');
+    });
   });
 });

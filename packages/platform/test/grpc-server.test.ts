@@ -6,6 +6,7 @@ import { loadSync } from '@grpc/proto-loader';
 import { HealthCheckResponse_ServingStatus, HealthService } from '@shop/proto/gen/grpc/health/v1/health';
 import { PaymentServiceService } from '@shop/proto/gen/shop/payment/v1/payment';
 import { createServiceClient } from '../src/grpc/client';
+import { runWithRequestContext } from '../src/request-context';
 import { memoryLogger, startBehaviourServer } from './support';
 
 const buf = path.join(require.resolve('@bufbuild/buf/package.json'), '..', 'bin', 'buf');
@@ -46,6 +47,24 @@ describe('gRPC server bootstrap', () => {
       expect((await health.check({ service: '' })).status).toBe(HealthCheckResponse_ServingStatus.NOT_SERVING);
     } finally {
       health.close();
+      await server.shutdown();
+    }
+  });
+
+  it("gives each call's logger the method and that call's request id", async () => {
+    const { server, lines } = await startBehaviourServer();
+    const client = createServiceClient(PaymentServiceService, { service: 'payment', target: `127.0.0.1:${server.port}`, logger: memoryLogger().logger });
+    try {
+      for (const requestId of ['req-a', 'req-b']) {
+        await runWithRequestContext({ requestId }, () => client.getPayment({ paymentId: `logged-${requestId}` }));
+      }
+      const handling = lines().filter((line) => line.msg === 'handling');
+      expect(handling.map((line) => [line.rpc, line.request_id, line.paymentId])).toEqual([
+        ['shop.payment.v1.PaymentService/GetPayment', 'req-a', 'logged-req-a'],
+        ['shop.payment.v1.PaymentService/GetPayment', 'req-b', 'logged-req-b'],
+      ]);
+    } finally {
+      client.close();
       await server.shutdown();
     }
   });

@@ -32,7 +32,10 @@ export const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve
  */
 export async function startBehaviourServer(options: { readiness?: () => Promise<boolean> } = {}) {
   const received: string[] = [];
-  const { logger } = memoryLogger('behaviour-server');
+  /** What arrived with each call besides the request. */
+  const seen: Array<{ paymentId: string; requestId: string; authorization: string | undefined; deadline: number | undefined }> = [];
+  const attempts = new Map<string, number>();
+  const { logger, lines } = memoryLogger('behaviour-server');
   const server = await startGrpcServer({
     serviceName: 'payment',
     host: '127.0.0.1',
@@ -42,8 +45,15 @@ export async function startBehaviourServer(options: { readiness?: () => Promise<
     readinessIntervalMs: 100,
     services: [
       implement(PaymentServiceService, {
-        async getPayment(request): Promise<GetPaymentResponse> {
+        async getPayment(request, ctx): Promise<GetPaymentResponse> {
           received.push(request.paymentId);
+          seen.push({ paymentId: request.paymentId, requestId: ctx.requestId, authorization: ctx.authorization, deadline: ctx.deadline });
+          ctx.logger.info({ paymentId: request.paymentId }, 'handling');
+          const attempt = (attempts.get(request.paymentId) ?? 0) + 1;
+          attempts.set(request.paymentId, attempt);
+          // "flaky-N-...": UNAVAILABLE for the first N attempts, then answers.
+          const flaky = /^flaky-(\d+)/.exec(request.paymentId);
+          if (flaky && attempt <= Number(flaky[1])) throw unavailable('PROCESSOR_DOWN', 'Processor unreachable');
           if (request.paymentId.startsWith('slow')) await delay(1_000);
           if (request.paymentId.startsWith('down')) throw unavailable('PROCESSOR_DOWN', 'Processor unreachable');
           if (request.paymentId.startsWith('missing')) throw notFound('No such payment');
@@ -57,6 +67,6 @@ export async function startBehaviourServer(options: { readiness?: () => Promise<
       }),
     ],
   });
-  return { server, received };
+  return { server, received, seen, lines };
 }
 

@@ -104,6 +104,7 @@ export function createServiceClient<D extends AnyServiceDefinition>(
   const maxRetries = options.maxRetries ?? 2;
   const idempotent = new Set<keyof D>(options.idempotentMethods ?? []);
   const breakerSettings = options.breaker ?? {};
+  const domain = `shop.${options.service}`;
   const client: Record<string, unknown> = {};
   const created: Array<[string, CircuitBreaker]> = [];
 
@@ -112,16 +113,15 @@ export function createServiceClient<D extends AnyServiceDefinition>(
     // Streaming methods (health Watch) are not part of the unary call path.
     if (method.requestStream || method.responseStream) continue;
     const name = `${options.service}.${key}`;
-    const send = (request: unknown, metadata: Metadata, deadline: number) =>
+    // Everything that does not depend on the call is settled once, here, not on every call.
+    const { path, requestSerialize, responseDeserialize } = method;
+    const methodDeadline = options.deadlinesMs?.[key] ?? defaultDeadline;
+    const retriesOnUnavailable = idempotent.has(key) ? maxRetries : 0;
+    // The breaker's action. Its fourth argument (the attempt number) is only read by the fallback below.
+    const send = (request: unknown, metadata: Metadata, deadline: number, _attempt: number) =>
       new Promise<unknown>((resolve, reject) => {
-        channel.makeUnaryRequest(
-          method.path,
-          method.requestSerialize,
-          method.responseDeserialize,
-          request,
-          metadata,
-          { deadline: new Date(deadline) },
-          (error, response) => (error ? reject(error) : resolve(response)),
+        channel.makeUnaryRequest(path, requestSerialize, responseDeserialize, request, metadata, { deadline }, (error, response) =>
+          error ? reject(error) : resolve(response),
         );
       });
     const resetTimeout = breakerSettings.resetTimeoutMs ?? 5_000;
@@ -135,6 +135,10 @@ export function createServiceClient<D extends AnyServiceDefinition>(
       rollingCountTimeout: breakerSettings.rollingCountTimeoutMs ?? 10_000,
       resetTimeout,
       errorFilter: isBusinessError,
+      // Only the counts decide and are reported (breakerSnapshots): no per-call latency list to keep and sort,
+      // and no timer summing the window every second for 'snapshot' events nobody listens to.
+      rollingPercentilesEnabled: false,
+      enableSnapshots: false,
     });
     const logState = () => options.logger.warn({ breaker: name, state: breakerState(breaker) }, 'circuit breaker state changed');
     let openedAt = 0;
@@ -147,41 +151,51 @@ export function createServiceClient<D extends AnyServiceDefinition>(
     registerBreaker(name, breaker);
     created.push([name, breaker]);
 
-    client[key] = async (request: unknown, callOptions: CallOptions = {}) => {
-      const requestContext = currentRequestContext();
-      const budget = callOptions.deadlineMs ?? options.deadlinesMs?.[key] ?? defaultDeadline;
-      const deadline = Math.min(Date.now() + budget, requestContext?.deadline ?? Number.POSITIVE_INFINITY);
-      const metadata = new Metadata();
-      if (requestContext?.requestId) metadata.set(REQUEST_ID_HEADER, requestContext.requestId);
-      const authorization = callOptions.authorization === undefined ? requestContext?.authorization : callOptions.authorization;
-      if (authorization) metadata.set(AUTHORIZATION_HEADER, authorization);
-      propagation.inject(context.active(), metadata, metadataSetter);
+    const attempt = (request: unknown, metadata: Metadata, deadline: number, attemptNumber: number): Promise<unknown> =>
+      deadline <= Date.now()
+        ? Promise.reject(toError(new DomainError(status.DEADLINE_EXCEEDED, `Deadline exceeded before calling ${name}`, { reason: 'DEADLINE_EXCEEDED' }), domain))
+        : breaker.fire(request, metadata, deadline, attemptNumber);
 
-      for (let attempt = 0; ; attempt += 1) {
-        if (deadline <= Date.now()) {
-          throw toError(new DomainError(status.DEADLINE_EXCEEDED, `Deadline exceeded before calling ${name}`, { reason: 'DEADLINE_EXCEEDED' }), `shop.${options.service}`);
-        }
-        try {
-          return await breaker.fire(request, metadata, deadline);
-        } catch (error) {
-          if ((error as { code?: unknown }).code === 'EOPENBREAKER') {
-            const retryAfterSeconds = Math.max(1, Math.ceil((openedAt + resetTimeout - Date.now()) / 1000));
-            throw toError(
-              new DomainError(status.UNAVAILABLE, `The ${options.service} service is unavailable, try again later`, {
-                reason: 'CIRCUIT_OPEN',
-                metadata: { service: options.service },
-                retryAfterSeconds,
-              }),
-              `shop.${options.service}`,
-            );
-          }
-          const retriable = idempotent.has(key) && isRemoteServiceError(error) && error.code === status.UNAVAILABLE;
-          if (!retriable || attempt >= maxRetries) throw error;
-          const backoff = Math.min(25 * 2 ** attempt + Math.random() * 25, Math.max(0, deadline - Date.now()));
-          options.logger.debug({ call: name, attempt: attempt + 1, backoff }, 'retrying idempotent call');
-          await sleep(backoff);
-        }
+    // Opossum calls the fallback for the failures that count against the breaker (after counting them) and for
+    // calls an open breaker refused, never for business errors, which reach the caller as they are. Handling
+    // those failures here keeps the successful path to the breaker's own promise, with no wrapper around it.
+    breaker.fallback(async (request: unknown, metadata: Metadata, deadline: number, attemptNumber: number, error: unknown) => {
+      if ((error as { code?: unknown }).code === 'EOPENBREAKER') {
+        throw toError(
+          new DomainError(status.UNAVAILABLE, `The ${options.service} service is unavailable, try again later`, {
+            reason: 'CIRCUIT_OPEN',
+            metadata: { service: options.service },
+            retryAfterSeconds: Math.max(1, Math.ceil((openedAt + resetTimeout - Date.now()) / 1000)),
+          }),
+          domain,
+        );
       }
+      const retriable = attemptNumber < retriesOnUnavailable && isRemoteServiceError(error) && error.code === status.UNAVAILABLE;
+      if (!retriable) throw error;
+      const backoff = Math.min(25 * 2 ** attemptNumber + Math.random() * 25, Math.max(0, deadline - Date.now()));
+      options.logger.debug({ call: name, attempt: attemptNumber + 1, backoff }, 'retrying idempotent call');
+      await sleep(backoff);
+      return attempt(request, metadata, deadline, attemptNumber + 1);
+    });
+
+    client[key] = (request: unknown, callOptions?: CallOptions): Promise<unknown> => {
+      let metadata: Metadata;
+      let deadline: number;
+      try {
+        const requestContext = currentRequestContext();
+        const inherited = requestContext?.deadline;
+        deadline = Date.now() + (callOptions?.deadlineMs ?? methodDeadline);
+        if (inherited !== undefined && inherited < deadline) deadline = inherited;
+        metadata = new Metadata();
+        if (requestContext?.requestId) metadata.set(REQUEST_ID_HEADER, requestContext.requestId);
+        const authorization = callOptions?.authorization === undefined ? requestContext?.authorization : callOptions.authorization;
+        if (authorization) metadata.set(AUTHORIZATION_HEADER, authorization);
+        propagation.inject(context.active(), metadata, metadataSetter);
+      } catch (error) {
+        // A malformed header value: a rejected call, as from any other failure, never a synchronous throw.
+        return Promise.reject(error);
+      }
+      return attempt(request, metadata, deadline, 0);
     };
   }
 

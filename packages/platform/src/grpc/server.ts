@@ -1,4 +1,4 @@
-import { Server, ServerCredentials, status, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
+import { Server, ServerCredentials, status, type ServerUnaryCall } from '@grpc/grpc-js';
 import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
 import type { TokenVerifier } from '../auth/token-verifier';
 import { DomainError } from '../errors/domain-error';
@@ -54,29 +54,40 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   const names = options.services.map((registration) => registration.serviceName);
   let inFlight = 0;
 
+  // One child logger per method, made at its first call: the rpc field never changes, and pino serialises a
+  // child's bindings when the child is made. Request and trace ids come from the logger's mixin at write time.
+  const methodLoggers = new WeakMap<object, Logger>();
+  const loggerFor = (where: { service: string; method: string }): Logger => {
+    let methodLogger = methodLoggers.get(where);
+    if (!methodLogger) {
+      methodLogger = logger.child({ rpc: `${where.service}/${where.method}` });
+      methodLoggers.set(where, methodLogger);
+    }
+    return methodLogger;
+  };
+
   const run: CallRunner = (where, call, callback, handler) => {
     inFlight += 1;
     const requestId = requestIdFrom(call.metadata);
     const deadline = deadlineOf(call);
-    const callLogger = logger.child({ rpc: `${where.service}/${where.method}` });
+    const callLogger = loggerFor(where);
     const ctx: CallContext = createCallContext({ metadata: call.metadata, deadline, requestId, logger: callLogger, verifier: options.verifier });
     runWithRequestContext({ requestId, authorization: ctx.authorization, deadline }, () => {
       const started = process.hrtime.bigint();
-      handler(call.request, ctx)
-        .then(
-          (response) => {
-            callLogger.debug({ code: 'OK', ms: elapsedMs(started) }, 'rpc');
-            (callback as sendUnaryData<unknown>)(null, response);
-          },
-          (error: unknown) => {
-            const mapped = toServiceError(error, `shop.${options.serviceName}`);
-            logFailure(callLogger, error, mapped.code, elapsedMs(started));
-            callback(mapped, null);
-          },
-        )
-        .finally(() => {
+      handler(call.request, ctx).then(
+        (response) => {
           inFlight -= 1;
-        });
+          // The line's fields are only computed when debug lines are written.
+          if (callLogger.isLevelEnabled('debug')) callLogger.debug({ code: 'OK', ms: elapsedMs(started) }, 'rpc');
+          callback(null, response);
+        },
+        (error: unknown) => {
+          inFlight -= 1;
+          const mapped = toServiceError(error, `shop.${options.serviceName}`);
+          logFailure(callLogger, error, mapped.code, elapsedMs(started));
+          callback(mapped, null);
+        },
+      );
     });
   };
 

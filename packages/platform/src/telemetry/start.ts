@@ -2,12 +2,13 @@ import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
 import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
-import { NodeSDK } from '@opentelemetry/sdk-node';
-import { NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NodeSDK, type NodeSDKConfiguration } from '@opentelemetry/sdk-node';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { setTelemetryShutdown } from './flush';
+import { telemetryPlan } from './plan';
 
 export interface TelemetryOptions {
-  /** Extra processors, e.g. an in-memory exporter in tests. */
+  /** Extra processors, e.g. an in-memory exporter in tests; spans are then recorded as when exporting. */
   spanProcessors?: SpanProcessor[];
   env?: NodeJS.ProcessEnv;
 }
@@ -19,20 +20,19 @@ export interface TelemetryHandle {
 let running: TelemetryHandle | undefined;
 
 /**
- * Starts tracing for this process. The exporter is chosen by the standard OTEL_* variables
- * (OTEL_TRACES_EXPORTER=otlp with OTEL_EXPORTER_OTLP_ENDPOINT, ...). Without them nothing is exported, but spans
- * still exist, so trace ids still reach the logs and propagate to the next hop.
+ * Starts tracing for this process. Exporters are chosen by the standard OTEL_* variables
+ * (OTEL_TRACES_EXPORTER=otlp with OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_METRICS_EXPORTER, OTEL_LOGS_EXPORTER, ...).
+ * Without them nothing is exported and nothing is recorded: spans are non-recording, yet each still carries a
+ * trace id, so trace ids still reach the logs and propagate to the next hop (see plan.ts).
  */
 export function startTelemetry(serviceName: string, options: TelemetryOptions = {}): TelemetryHandle {
   if (running) return running;
   const env = options.env ?? process.env;
-  const exporters = (env.OTEL_TRACES_EXPORTER ?? 'none').split(',').map((name) => name.trim());
-  const exportFromEnv = !(exporters.length === 1 && exporters[0] === 'none');
-  const extra = options.spanProcessors ?? [];
+  const plan = telemetryPlan(env, options.spanProcessors ?? []);
 
-  const sdk = new NodeSDK({
+  const configuration: Partial<NodeSDKConfiguration> = {
     serviceName: env.OTEL_SERVICE_NAME ?? serviceName,
-    ...spanProcessorsOption(exportFromEnv, extra),
+    ...plan.sdk,
     instrumentations: [
       new HttpInstrumentation({
         // A token sent in a query string (refused by the edge) must not be kept in a span either.
@@ -45,7 +45,8 @@ export function startTelemetry(serviceName: string, options: TelemetryOptions = 
       // Statements only, never bound values: parameters can hold personal data.
       new PgInstrumentation({ enhancedDatabaseReporting: false }),
     ],
-  });
+  };
+  const sdk = new NodeSDK(configuration);
   sdk.start();
   const handle: TelemetryHandle = {
     async shutdown() {
@@ -58,11 +59,4 @@ export function startTelemetry(serviceName: string, options: TelemetryOptions = 
   running = handle;
   setTelemetryShutdown(() => handle.shutdown());
   return handle;
-}
-
-function spanProcessorsOption(exportFromEnv: boolean, extra: SpanProcessor[]): { spanProcessors?: SpanProcessor[] } {
-  // Leaving spanProcessors unset lets NodeSDK build exporters from OTEL_TRACES_EXPORTER.
-  if (exportFromEnv) return extra.length > 0 ? { spanProcessors: extra } : {};
-  // With no processor at all NodeSDK installs no tracer provider; a no-op one keeps trace ids flowing.
-  return { spanProcessors: extra.length > 0 ? extra : [new NoopSpanProcessor()] };
 }
