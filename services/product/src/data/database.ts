@@ -1,10 +1,12 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool } from 'pg';
 import { PrismaClient } from '../generated/prisma/client';
+import { POOL_TYPES } from './pg-types';
 
 /**
- * One connection pool shared by Prisma (writes, transactions) and the raw `pg` read path (GetProduct and
- * ListProducts are the hot paths: one SQL statement each, no ORM overhead).
+ * One connection pool shared by Prisma (product create/update/archive) and raw `pg` (the hot paths: product reads
+ * and search, one statement each; reservations, one statement per step; stock adjustments), with no ORM overhead
+ * where it is measured to matter.
  */
 export interface Database {
   prisma: PrismaClient;
@@ -14,7 +16,7 @@ export interface Database {
 }
 
 export function openDatabase(connectionString: string, poolSize = 10): Database {
-  const pool = new Pool({ connectionString, max: poolSize });
+  const pool = new Pool({ connectionString, max: poolSize, types: POOL_TYPES });
   // An idle client's error (e.g. the server restarting) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
