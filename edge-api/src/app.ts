@@ -1,10 +1,9 @@
 import express, { type Express } from 'express';
-import { runWithRequestContext, type Logger } from '@shop/platform';
+import type { Logger } from '@shop/platform';
 import type { EdgeClients } from './clients';
 import type { AccessTokenVerifier } from './http/auth';
 import { errorHandler } from './http/error-handler';
-import { requestId } from './http/request-id';
-import { requestLog } from './http/request-log';
+import { createRequestScope } from './http/request-scope';
 import { JSON_MEDIA_TYPES, mountRoutes } from './registry/mount';
 import type { JWK } from 'jose';
 import { buildRegistry } from './routes';
@@ -30,16 +29,9 @@ export function createEdgeApp(deps: EdgeAppDeps): Express {
   app.set('etag', false);
   app.set('trust proxy', deps.trustProxy ?? false);
 
-  app.use(requestId);
-  app.use(requestLog(deps.logger));
-  app.use((_req, res, next) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    next();
-  });
   // application/*+json too: PATCH clients often send application/merge-patch+json.
-  app.use(express.json({ limit: deps.bodyLimitBytes ?? 64 * 1024, strict: true, type: JSON_MEDIA_TYPES }));
-  // After the body parser: its stream callbacks would otherwise run outside this context.
-  app.use((_req, res, next) => runWithRequestContext({ requestId: String(res.locals.requestId) }, next));
+  const parseJson = express.json({ limit: deps.bodyLimitBytes ?? 64 * 1024, strict: true, type: JSON_MEDIA_TYPES });
+  const scope = createRequestScope(deps.logger, parseJson);
 
   const routes = buildRegistry({
     clients: deps.clients,
@@ -48,7 +40,9 @@ export function createEdgeApp(deps: EdgeAppDeps): Express {
     readinessDeadlineMs: deps.readinessDeadlineMs ?? 1_000,
     productCacheMaxAgeSeconds: deps.productCacheMaxAgeSeconds ?? 30,
   });
-  mountRoutes(app, routes, deps.verifier);
+  // Each route (and the unknown-route fallback) runs inside the request scope; see request-scope.ts.
+  mountRoutes(app, routes, deps.verifier, scope.around);
+  app.use(scope.errors);
   app.use(errorHandler(deps.logger));
   return app;
 }

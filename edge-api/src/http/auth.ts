@@ -18,10 +18,21 @@ export const ANONYMOUS: Caller = { principal: undefined, authorization: undefine
 /** Query parameters through which clients sometimes send tokens; refused so they never end up in logs or caches. */
 const TOKEN_QUERY_PARAMETERS = ['access_token', 'accessToken', 'id_token', 'bearer'];
 
+/** The query string of a request target, without a fragment; undefined when there is none. */
+function queryOf(target: string): string | undefined {
+  const start = target.indexOf('?');
+  if (start < 0) return undefined;
+  const end = target.indexOf('#', start);
+  return target.slice(start + 1, end < 0 ? undefined : end);
+}
+
 export function rejectTokenInQuery(req: Request): void {
-  const url = new URL(req.originalUrl, 'http://edge.invalid');
+  const query = queryOf(req.originalUrl);
+  // Most requests have no query: nothing to parse. Otherwise the same parsing as URL#searchParams.
+  if (query === undefined) return;
+  const params = new URLSearchParams(query);
   for (const name of TOKEN_QUERY_PARAMETERS) {
-    if (url.searchParams.has(name)) {
+    if (params.has(name)) {
       throw unauthorized('Access tokens are accepted only in the Authorization header', 'TOKEN_IN_QUERY');
     }
   }
@@ -40,8 +51,11 @@ async function verifyHeader(header: string, verifier: AccessTokenVerifier): Prom
   }
 }
 
-/** Applies a route's auth level; never lets a verification failure become a 500. */
-export async function authenticate(req: Request, level: AuthLevel, verifier: AccessTokenVerifier): Promise<Caller> {
+/**
+ * Applies a route's auth level; never lets a verification failure become a 500. Synchronous when there is no
+ * token to verify (public routes, anonymous readers), so the read path waits on nothing.
+ */
+export function authenticate(req: Request, level: AuthLevel, verifier: AccessTokenVerifier): Caller | Promise<Caller> {
   rejectTokenInQuery(req);
   if (level === 'public') return ANONYMOUS;
   const header = req.get('authorization');
@@ -49,6 +63,10 @@ export async function authenticate(req: Request, level: AuthLevel, verifier: Acc
     if (level === 'optional') return ANONYMOUS;
     throw unauthorized('Authentication is required');
   }
+  return verifiedCaller(header, level, verifier);
+}
+
+async function verifiedCaller(header: string, level: AuthLevel, verifier: AccessTokenVerifier): Promise<Caller> {
   const principal = await verifyHeader(header, verifier);
   // Client-credentials tokens of internal services are for service-to-service calls, never for the public API.
   if (!isUserPrincipal(principal)) throw forbidden('Service tokens are not accepted by the public API');

@@ -18,6 +18,11 @@ export interface RouteResult<Body> {
   headers?: Record<string, string>;
   /** For the few routes that answer something other than JSON (the docs page). */
   contentType?: string;
+  /**
+   * JSON.stringify(body), when the handler has already made it (an ETag is computed over exactly these bytes):
+   * sent as is instead of serializing the body a second time.
+   */
+  serialized?: string;
 }
 
 export interface HandlerContext<Params, Query, Body> {

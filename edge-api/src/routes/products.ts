@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Request } from 'express';
 import { IdParams } from '../schemas/common';
 import { moneyFromJson } from '../mappers/common';
@@ -7,8 +7,8 @@ import { defineRoute, type Route } from '../registry/route';
 import { CreateProductBody, ProductListQuery, ProductListSchema, ProductSchema, UpdateProductBody } from '../schemas/products';
 import type { RouteDeps } from './deps';
 
-/** Strong validator of the exact representation sent. */
-const etagOf = (json: string): string => `"${createHash('sha256').update(json).digest('base64url').slice(0, 32)}"`;
+/** Strong validator of the exact representation sent (one-shot hash: no Hash object per read). */
+const etagOf = (json: string): string => `"${hash('sha256', json, 'base64url').slice(0, 32)}"`;
 
 /** RFC 9110 If-None-Match: weak comparison, a list of tags or "*". */
 function matchesIfNoneMatch(req: Request, etag: string): boolean {
@@ -19,6 +19,7 @@ function matchesIfNoneMatch(req: Request, etag: string): boolean {
 }
 
 export function productRoutes({ clients, productCacheMaxAgeSeconds }: RouteDeps): Route[] {
+  const cacheControl = `public, max-age=${productCacheMaxAgeSeconds}`;
   return [
     defineRoute({
       method: 'get', path: '/v1/products', operationId: 'listProducts', tags: ['products'], auth: 'optional',
@@ -50,10 +51,11 @@ export function productRoutes({ clients, productCacheMaxAgeSeconds }: RouteDeps)
       handler: async ({ params, req }) => {
         const { product } = await clients.product.getProduct({ id: params.id });
         const body = productToJson(product);
-        const etag = etagOf(JSON.stringify(body));
-        const headers = { ETag: etag, 'Cache-Control': `public, max-age=${productCacheMaxAgeSeconds}` };
+        const serialized = JSON.stringify(body);
+        const etag = etagOf(serialized);
+        const headers = { ETag: etag, 'Cache-Control': cacheControl };
         if (matchesIfNoneMatch(req, etag)) return { status: 304, headers };
-        return { body, headers };
+        return { body, serialized, headers };
       },
     }),
     defineRoute({
