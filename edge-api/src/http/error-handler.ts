@@ -62,6 +62,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       sendProblem(res, fromBodyParser(error).toProblem());
       return;
     }
+    if (error instanceof URIError) {
+      // The router could not percent-decode a path parameter: the client sent a malformed URL.
+      sendProblem(res, new HttpError(400, 'INVALID_ARGUMENT', 'The request path is not valid percent-encoding', { reason: 'MALFORMED_PATH' }).toProblem());
+      return;
+    }
     const remote = isRemoteServiceError(error) ? parseServiceError(error) : error instanceof DomainError ? remoteFromDomainError(error) : undefined;
     if (remote) {
       const problem = problemFromRemoteError(remote);
