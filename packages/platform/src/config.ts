@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_CONNECTION_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS } from './db/pool';
 
 /** Thrown at start-up when the environment is not usable; the message names every bad variable. */
 export class ConfigError extends Error {
@@ -34,6 +35,18 @@ export const env = {
       .enum(['true', 'false', '1', '0'])
       .default(fallback ? 'true' : 'false')
       .transform((value) => value === 'true' || value === '1'),
+};
+
+/**
+ * Settings of a service's `pg` pool (see createDatabasePool): spread into a service's schema so that every
+ * service spells them the same way.
+ */
+export const databasePoolConfig = {
+  DATABASE_POOL_SIZE: env.positiveInt(10),
+  /** How long a query waits for a connection before the call fails UNAVAILABLE. */
+  DATABASE_CONNECT_TIMEOUT_MS: env.positiveInt(DEFAULT_CONNECTION_TIMEOUT_MS),
+  /** Longest one SQL statement may run (PostgreSQL's statement_timeout); then the call fails DEADLINE_EXCEEDED. */
+  DATABASE_STATEMENT_TIMEOUT_MS: env.positiveInt(DEFAULT_STATEMENT_TIMEOUT_MS),
 };
 
 /** Settings every gRPC service has. */

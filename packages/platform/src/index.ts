@@ -10,6 +10,6 @@ export * from './grpc/implement';
 export * from './grpc/server';
 export * from './grpc/client';
 export * from './grpc/breaker-registry';
-export * from './db';
+export * from './db/runtime';
 export { shutdownTelemetry } from './telemetry/flush';
 export * from './run-process';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { env, loadConfig, serviceConfigSchema } from '@shop/platform';
+import { databasePoolConfig, env, loadConfig, serviceConfigSchema } from '@shop/platform';
 
 const HOUR_MS = 3_600_000;
 const DEV_IDEMPOTENCY_SECRET = 'development-only-order-idempotency-secret';
@@ -36,7 +36,7 @@ export const configSchema = serviceConfigSchema({ port: 50053 }).extend({
    * development: a deployment sets its own, or fingerprints of known cards are computable by anyone who reads this.
    */
   IDEMPOTENCY_SECRET: z.string().min(16, 'must be at least 16 characters').default(DEV_IDEMPOTENCY_SECRET),
-  DATABASE_POOL_SIZE: env.positiveInt(10),
+  ...databasePoolConfig,
   /**
    * The order service's client credentials for UserService.IssueServiceToken: the recovery worker calls the
    * product and payment services with that SERVICE token, as no customer is there to lend theirs. The default

@@ -36,7 +36,10 @@ export interface RunningOrderService {
 export async function startOrderService(config: OrderConfig, options: OrderServiceOptions = {}): Promise<RunningOrderService> {
   const logger = options.logger ?? createLogger({ service: 'order', level: config.LOG_LEVEL });
   const owner = `order-${randomUUID()}`;
-  const db = openOrderDatabase(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
+  const db = openOrderDatabase({
+    connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE, logger,
+    connectionTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS, statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+  });
 
   const closers: Array<() => void> = [];
   let users: ReturnType<typeof createServiceClient<typeof UserServiceService>> | undefined;

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { status } from '@grpc/grpc-js';
+import { createLogger, databaseFailure } from '@shop/platform';
 import { createTestDatabase, type TestDatabase } from '@shop/platform/testing';
 import { openOrderDatabase, type OrderDatabase } from '../src/data/database';
 import { SqlIdempotencyStore } from '../src/data/idempotency-store';
@@ -20,7 +22,7 @@ let store: SqlIdempotencyStore;
 
 beforeAll(async () => {
   database = await createTestDatabase('order');
-  db = openOrderDatabase(database.url, 4);
+  db = openOrderDatabase({ connectionString: database.url, max: 4, logger: createLogger({ service: 'order', level: 'silent' }) });
   repo = new SqlOrderRepository(db.pool, 30_000);
   store = new SqlIdempotencyStore(db.pool);
 });
@@ -150,5 +152,34 @@ describe('SqlIdempotencyStore and SqlOrderRepository', () => {
     expect(claimed).toMatchObject({ phase: 'CANCELLING', pendingReason: 'CUSTOMER_CANCELLED', status: 'CONFIRMED' });
     expect(await repo.claimForCancel(order.id, 'another', 'ADMIN_CANCELLED')).toBeNull();
     expect(await events(order.id)).toEqual(['CREATED', 'CONFIRMED', 'CANCEL_REQUESTED']);
+  });
+});
+
+describe('the order database under a stuck server', () => {
+  it('cuts a statement at the statement timeout, through raw SQL and through Prisma, answered DEADLINE_EXCEEDED', async () => {
+    const slow = openOrderDatabase({
+      connectionString: database.url, max: 2, statementTimeoutMs: 200, logger: createLogger({ service: 'order', level: 'silent' }),
+    });
+    try {
+      const order = await begin();
+      // Another session holds the order row: the repository's read waits on nothing (MVCC), but a fenced write waits.
+      const blocker = await db.pool.connect();
+      try {
+        await blocker.query('BEGIN');
+        await blocker.query('SELECT 1 FROM orders WHERE id = $1 FOR UPDATE', [order.id]);
+        const slowRepo = new SqlOrderRepository(slow.pool, 30_000);
+        const raw = await slowRepo.transition(order, OWNER, { step: 'RESERVED', event: 'RESERVED' }).then(() => undefined, (error: unknown) => error);
+        expect(databaseFailure(raw)).toMatchObject({ code: status.DEADLINE_EXCEEDED, reason: 'DATABASE_TIMEOUT' });
+      } finally {
+        await blocker.query('ROLLBACK');
+        blocker.release();
+      }
+      const viaPrisma = await slow.prisma.$queryRaw`SELECT pg_sleep(30)`.then(() => undefined, (error: unknown) => error);
+      expect(databaseFailure(viaPrisma)).toMatchObject({ code: status.DEADLINE_EXCEEDED, reason: 'DATABASE_TIMEOUT' });
+      // Nothing was written by the cut statement.
+      expect(await events(order.id)).toEqual(['CREATED']);
+    } finally {
+      await slow.close();
+    }
   });
 });

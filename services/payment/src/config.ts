@@ -1,4 +1,4 @@
-import { env, loadConfig, serviceConfigSchema } from '@shop/platform';
+import { databasePoolConfig, env, loadConfig, serviceConfigSchema } from '@shop/platform';
 import { z } from 'zod';
 
 export const configSchema = serviceConfigSchema({ port: 50054 }).extend({
@@ -24,6 +24,7 @@ export const configSchema = serviceConfigSchema({ port: 50054 }).extend({
    * one payment run one at a time); then ABORTED REQUEST_IN_PROGRESS.
    */
   MOVEMENT_WAIT_MS: env.positiveInt(15_000),
+  ...databasePoolConfig,
 });
 
 export type PaymentServiceConfig = z.infer<typeof configSchema>;

@@ -31,7 +31,10 @@ const IDEMPOTENCY_POLL_MS = 25;
 
 export async function startPaymentService(config: PaymentServiceConfig, options: PaymentServiceOptions = {}): Promise<RunningPaymentService> {
   const logger = options.logger ?? createLogger({ service: 'payment', level: config.LOG_LEVEL });
-  const db = createPaymentDatabase(config.DATABASE_URL);
+  const db = createPaymentDatabase({
+    connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE, logger,
+    connectionTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS, statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+  });
   let userClient: { close(): void } | undefined;
   try {
     let verifier = options.verifier;

@@ -1,8 +1,7 @@
+export * from './runtime';
 export { startEmbeddedPostgres, type EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded-postgres';
 export { migrateDatabase, type MigrationResult } from './migrate';
-export { createPrismaAdapter } from './prisma-adapter';
 export { databaseExists, dropDatabase, ensureDatabase, pingDatabase, withClient, type CreateDatabaseOptions } from './database-admin';
-export { databaseName, databaseUrl, redactUrl } from './database-url';
 export { findFreePort } from './free-port';
 export { hasMigrations, REPO_ROOT, SERVICE_NAMES, serviceDir, servicesWithMigrations, type ServiceName } from './services';
 export {

@@ -1,8 +1,11 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 
-/** The repo's offline Prisma wrapper (it sets the engine variables Prisma 6.19 needs to stay offline). */
-const PRISMA_WRAPPER = path.resolve(__dirname, '../../bin/shop-prisma.js');
+/**
+ * The repo's offline Prisma wrapper (it sets the engine variables Prisma 6.19 needs to stay offline). Resolved at
+ * call time through the package, not from __dirname, which is wrong inside an esbuild bundle.
+ */
+const prismaWrapper = (): string => path.join(path.dirname(require.resolve('@shop/platform/package.json')), 'bin', 'shop-prisma.js');
 const MIGRATE_TIMEOUT_MS = 120_000;
 // Prisma 6.19's CLI lingers about 10 s on an internal timer after `migrate deploy` has finished and printed
 // its summary. The summary is printed after the migrations are committed, so we end the process then.
@@ -28,7 +31,7 @@ function appliedMigrations(output: string): string[] {
  */
 export function migrateDatabase(serviceDir: string, databaseUrl: string): Promise<MigrationResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [PRISMA_WRAPPER, 'migrate', 'deploy'], {
+    const child = spawn(process.execPath, [prismaWrapper(), 'migrate', 'deploy'], {
       cwd: serviceDir,
       env: { ...process.env, DATABASE_URL: databaseUrl, NO_COLOR: '1', FORCE_COLOR: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,8 +4,12 @@ import path from 'node:path';
 export const SERVICE_NAMES = ['user', 'product', 'order', 'payment'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
-/** The repository root, found from this file so that callers work from any cwd (launcher, jest, bench). */
-export const REPO_ROOT = path.resolve(__dirname, '../../../..');
+/**
+ * The repository root, found through the platform package (node_modules/@shop/platform links to
+ * packages/platform) rather than from __dirname: callers work from any cwd (launcher, jest, bench) and from
+ * esbuild bundles, whose __dirname is the bundle's folder. Tooling only: service processes do not import it.
+ */
+export const REPO_ROOT = path.resolve(path.dirname(require.resolve('@shop/platform/package.json')), '../..');
 
 export function serviceDir(service: ServiceName, repoRoot: string = REPO_ROOT): string {
   return path.join(repoRoot, 'services', service);

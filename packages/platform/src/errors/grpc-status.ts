@@ -2,6 +2,7 @@ import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import type { Any } from '@shop/proto/gen/google/protobuf/any';
 import { BadRequest, ErrorInfo, RetryInfo } from '@shop/proto/gen/google/rpc/error_details';
 import { Status } from '@shop/proto/gen/google/rpc/status';
+import { databaseFailure } from '../db/database-errors';
 import { DomainError, type FieldViolation } from './domain-error';
 
 /** The standard trailer grpc-js clients and grpcurl read google.rpc.Status from. */
@@ -44,7 +45,8 @@ function pack(typeName: string, value: Uint8Array): Any {
 
 /**
  * Turns anything a handler threw into the error grpc-js sends. DomainErrors keep their code, message and
- * details; everything else becomes INTERNAL with a generic message (the caller logs the original).
+ * details; a database timeout or outage becomes DEADLINE_EXCEEDED or UNAVAILABLE (see databaseFailure); everything
+ * else becomes INTERNAL with a generic message (the caller logs the original).
  */
 export function toServiceError(error: unknown, domain: string): Partial<ServiceError> & { code: status } {
   if (isRemoteServiceError(error)) {
@@ -57,10 +59,12 @@ export function toServiceError(error: unknown, domain: string): Partial<ServiceE
       fieldViolations: remote.fieldViolations, retryAfterSeconds: remote.retryAfterSeconds,
     });
   }
-  if (!(error instanceof DomainError)) return internal();
-  return encode(error.code, error.message, {
-    reason: error.reason, domain, metadata: error.metadata,
-    fieldViolations: error.fieldViolations, retryAfterSeconds: error.retryAfterSeconds,
+  // A database that timed out or went away is no bug of this service: a retriable status, still without internals.
+  const decided = error instanceof DomainError ? error : databaseFailure(error);
+  if (decided === undefined) return internal();
+  return encode(decided.code, decided.message, {
+    reason: decided.reason, domain, metadata: decided.metadata,
+    fieldViolations: decided.fieldViolations, retryAfterSeconds: decided.retryAfterSeconds,
   });
 }
 

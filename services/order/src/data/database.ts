@@ -1,5 +1,6 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import { Pool } from 'pg';
+import { createDatabasePool, type DatabasePoolOptions } from '@shop/platform';
+import type { Pool } from 'pg';
 import { PrismaClient } from '../generated/prisma/client';
 
 /**
@@ -15,10 +16,9 @@ export interface OrderDatabase {
   close(): Promise<void>;
 }
 
-export function openOrderDatabase(connectionString: string, poolSize: number): OrderDatabase {
-  const pool = new Pool({ connectionString, max: poolSize });
-  // An idle client's error (e.g. the server restarting) must not crash the process; the next query reconnects.
-  pool.on('error', () => undefined);
+/** The pool's connect and statement timeouts bound every checkout step (see createDatabasePool). */
+export function openOrderDatabase(options: DatabasePoolOptions): OrderDatabase {
+  const pool = createDatabasePool(options);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   let closed = false;
   return {

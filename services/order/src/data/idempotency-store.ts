@@ -71,12 +71,12 @@ export class SqlIdempotencyStore implements IdempotencyStore {
     for (let attempt = 1; ; attempt++) {
       const started = await this.insert(key, order, lease);
       if (started) return { kind: 'started', order: started };
-      const { rows } = await this.pool.query<KeyRow>(statement(SELECT_KEY, [key.userId, key.requestId]));
+      const { rows } = await this.pool.query<KeyRow>(statement('find_key', SELECT_KEY, [key.userId, key.requestId]));
       const existing = rows[0];
       if (existing && !existing.replaceable) return { kind: 'existing', key: toStoredKey(existing) };
       if (attempt >= MAX_BEGIN_ATTEMPTS) throw new Error(`idempotency key of request ${key.requestId} keeps changing`);
       // An expired answer is replaced by this request; a key that vanished (discarded) is simply taken.
-      if (existing) await this.pool.query(statement(DELETE_EXPIRED_KEY, [key.userId, key.requestId]));
+      if (existing) await this.pool.query(statement('delete_expired_key', DELETE_EXPIRED_KEY, [key.userId, key.requestId]));
     }
   }
 
@@ -87,7 +87,7 @@ export class SqlIdempotencyStore implements IdempotencyStore {
     lease: { owner: string; until: Date },
   ): Promise<OrderRecord | null> {
     const ship = order.shipping;
-    const { rows } = await this.pool.query<{ create_time: Date; update_time: Date }>(statement(INSERT_KEY_AND_ORDER, [
+    const { rows } = await this.pool.query<{ create_time: Date; update_time: Date }>(statement('insert_key_and_order', INSERT_KEY_AND_ORDER, [
       key.userId, key.requestId, key.fingerprint, order.id, key.expiresAt,
       ship.name, ship.line1, ship.line2, ship.city, ship.postalCode, ship.country, lease.owner, lease.until,
       order.items.map((item) => item.productId), order.items.map((item) => item.quantity),
@@ -115,20 +115,20 @@ export class SqlIdempotencyStore implements IdempotencyStore {
 
   async complete(orderId: string, outcome: StoredOutcome): Promise<void> {
     if (outcome.kind === 'order') {
-      await this.pool.query(statement(COMPLETE_WITH_ORDER, [orderId, snapshotText(outcome.order)]));
+      await this.pool.query(statement('complete_with_order', COMPLETE_WITH_ORDER, [orderId, snapshotText(outcome.order)]));
       return;
     }
     const details: ErrorDetails = { ...(outcome.reason ? { reason: outcome.reason } : {}), metadata: outcome.metadata, fieldViolations: outcome.fieldViolations };
-    await this.pool.query(statement(COMPLETE_WITH_ERROR, [orderId, outcome.code, outcome.message, JSON.stringify(details)]));
+    await this.pool.query(statement('complete_with_error', COMPLETE_WITH_ERROR, [orderId, outcome.code, outcome.message, JSON.stringify(details)]));
   }
 
   async discard(orderId: string): Promise<void> {
-    await this.pool.query(statement(DISCARD, [orderId]));
+    await this.pool.query(statement('discard_key', DISCARD, [orderId]));
   }
 
   async deleteExpired(now: Date): Promise<number> {
     // In-progress keys stay until their order is finished, however old, so that no answer is lost.
-    const { rowCount } = await this.pool.query(statement(DELETE_EXPIRED, [now]));
+    const { rowCount } = await this.pool.query(statement('delete_expired_keys', DELETE_EXPIRED, [now]));
     return rowCount ?? 0;
   }
 }

@@ -44,7 +44,7 @@ export class SqlOrderRepository implements OrderRepository {
 
   async get(orderId: string): Promise<OrderRecord | null> {
     if (!isUuid(orderId)) return null;
-    const { rows } = await this.pool.query<OrderSqlRow>(statement(GET_ORDER, [orderId]));
+    const { rows } = await this.pool.query<OrderSqlRow>(statement('get_order', GET_ORDER, [orderId]));
     return rows[0] ? orderFromRow(rows[0]) : null;
   }
 
@@ -71,20 +71,20 @@ export class SqlOrderRepository implements OrderRepository {
   }
 
   async releaseLease(orderId: string, owner: string, retryAt: Date): Promise<void> {
-    await this.pool.query(statement(RELEASE_LEASE, [orderId, owner, retryAt]));
+    await this.pool.query(statement('release_lease', RELEASE_LEASE, [orderId, owner, retryAt]));
   }
 
   async claimForCancel(orderId: string, owner: string, reason: string): Promise<OrderRecord | null> {
     const now = new Date();
     const until = new Date(now.getTime() + this.leaseMs);
-    const { rows } = await this.pool.query<OrderSqlRow>(statement(CLAIM_FOR_CANCEL, [orderId, owner, reason, now, until]));
+    const { rows } = await this.pool.query<OrderSqlRow>(statement('claim_for_cancel', CLAIM_FOR_CANCEL, [orderId, owner, reason, now, until]));
     return rows[0] ? orderFromRow(rows[0]) : null;
   }
 
   async claimStale(owner: string, limit: number): Promise<OrderRecord[]> {
     const now = new Date();
     const until = new Date(now.getTime() + this.leaseMs);
-    const { rows } = await this.pool.query<OrderSqlRow>(statement(CLAIM_STALE, [owner, until, now, limit]));
+    const { rows } = await this.pool.query<OrderSqlRow>(statement('claim_stale', CLAIM_STALE, [owner, until, now, limit]));
     return rows.map(orderFromRow);
   }
 }

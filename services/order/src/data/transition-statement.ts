@@ -1,6 +1,6 @@
 import type { QueryConfig } from 'pg';
 import type { OrderTransition } from '../domain/ports';
-import { statement } from './statement';
+import { generatedStatement } from './statement';
 
 /**
  * One saga transition as ONE SQL statement (atomic on its own, one round trip): the order update fenced by the
@@ -56,5 +56,5 @@ export function transitionStatement(
  RETURNING id, phase, step)${snapshots}
 INSERT INTO saga_steps (order_id, phase, step, event, detail)
 SELECT id, phase, step, ${param(change.event)}, ${param(change.detail ?? '')} FROM moved`;
-  return statement(text, values);
+  return generatedStatement('transition', text, values);
 }

@@ -1,5 +1,6 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import { Pool } from 'pg';
+import { createDatabasePool, type DatabasePoolOptions } from '@shop/platform';
+import type { Pool } from 'pg';
 import { PrismaClient } from '../generated/prisma/client';
 
 export type PaymentPrisma = InstanceType<typeof PrismaClient>;
@@ -16,10 +17,9 @@ export interface PaymentDatabase {
   close(): Promise<void>;
 }
 
-export function createPaymentDatabase(databaseUrl: string, poolSize = 10): PaymentDatabase {
-  const pool = new Pool({ connectionString: databaseUrl, max: poolSize });
-  // An idle client's error (e.g. the server restarting) must not crash the process; the next query reconnects.
-  pool.on('error', () => undefined);
+/** The pool's connect and statement timeouts bound every step (see createDatabasePool). */
+export function createPaymentDatabase(options: DatabasePoolOptions): PaymentDatabase {
+  const pool = createDatabasePool(options);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   let closed: Promise<void> | undefined;
   return {
