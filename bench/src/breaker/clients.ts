@@ -14,6 +14,7 @@ const DEADLINE_MS = 2_000;
 const CHANNEL_OPTIONS: ChannelOptions = {
   'grpc.keepalive_time_ms': 30_000,
   'grpc.keepalive_timeout_ms': 10_000,
+  'grpc.enable_channelz': 0,
   'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
 };
 const REQUEST = { id: '00000000-0000-4000-8000-000000000001' };

@@ -96,6 +96,8 @@ export function createServiceClient<D extends AnyServiceDefinition>(
   const channelOptions: ChannelOptions = {
     'grpc.keepalive_time_ms': 30_000,
     'grpc.keepalive_timeout_ms': 10_000,
+    // Channelz keeps per-call counters and traces for a debugging service nobody here serves: pure per-call cost.
+    'grpc.enable_channelz': 0,
     'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
     ...options.channelOptions,
   };

@@ -46,6 +46,8 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   const { logger } = options;
   const server = new Server({
     'grpc.keepalive_permit_without_calls': 1,
+    // Channelz keeps per-call counters and traces for a debugging service this server does not expose.
+    'grpc.enable_channelz': 0,
     'grpc.max_receive_message_length': 4 * 1024 * 1024,
     // Clients re-resolve DNS when a connection ends: ageing connections out spreads load onto new replicas.
     'grpc.max_connection_age_ms': 5 * 60_000,
