@@ -1,4 +1,4 @@
-import { env, loadConfig, serviceConfigSchema } from '@shop/platform';
+import { databasePoolConfig, env, loadConfig, serviceConfigSchema } from '@shop/platform';
 import { z } from 'zod';
 
 // Only for local runs: a deployment sets its own, or page tokens could be forged by anyone who reads this file.
@@ -15,7 +15,7 @@ export const configSchema = serviceConfigSchema({ port: 50052 }).extend({
   RESERVATION_SWEEP_BATCH: env.positiveInt(200),
   /** Seed the demo catalog at start when the product table is empty. */
   SEED_DEMO_CATALOG: env.boolean(false),
-  DATABASE_POOL_SIZE: env.positiveInt(10),
+  ...databasePoolConfig,
 });
 
 export type ProductConfig = z.infer<typeof configSchema>;

@@ -34,7 +34,10 @@ export async function startProductService(
   options: { logger?: Logger; verifier?: TokenVerifier } = {},
 ): Promise<RunningProductService> {
   const logger = options.logger ?? createLogger({ service: 'product', level: config.LOG_LEVEL });
-  const db = openDatabase(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
+  const db = openDatabase({
+    connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE, logger,
+    connectionTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS, statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+  });
   const closers: Array<() => void | Promise<void>> = [() => db.close()];
   try {
     let verifier = options.verifier;

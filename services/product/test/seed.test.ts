@@ -1,5 +1,6 @@
 import { ProductSortOrder } from '@shop/proto/gen/shop/product/v1/product';
 import { createTestDatabase, type TestDatabase } from '@shop/platform/testing';
+import { createLogger } from '@shop/platform';
 import { openDatabase, type Database } from '../src/data/database';
 import { DEMO_CATALOG } from '../src/data/demo-catalog';
 import { seedDemoCatalog, seedGeneratedProducts } from '../src/data/seed';
@@ -34,7 +35,7 @@ describe('seeding functions', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase('product');
-    db = openDatabase(database.url, 4);
+    db = openDatabase({ connectionString: database.url, max: 4, logger: createLogger({ service: 'product-test', level: 'silent' }) });
   });
 
   afterAll(async () => {

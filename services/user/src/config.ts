@@ -1,4 +1,4 @@
-import { env, loadConfig, serviceConfigSchema } from '@shop/platform';
+import { databasePoolConfig, env, loadConfig, serviceConfigSchema } from '@shop/platform';
 import { z } from 'zod';
 import { parseServiceCredentials } from './domain/service-clients';
 
@@ -39,6 +39,7 @@ export const configSchema = serviceConfigSchema({ port: 50051 })
           return z.NEVER;
         }
       }),
+    ...databasePoolConfig,
   })
   .refine((config) => !(config.JWT_PRIVATE_KEY_JWK && config.JWT_PRIVATE_KEY_PEM), {
     message: 'set JWT_PRIVATE_KEY_JWK or JWT_PRIVATE_KEY_PEM, not both',

@@ -1,6 +1,6 @@
 import { createLogger, createTokenVerifier, startGrpcServer, type Logger } from '@shop/platform';
 import type { UserServiceConfig } from './config';
-import { createPrismaClient, pingDatabase, type UserDatabase } from './data/prisma-client';
+import { openUserDatabase, pingDatabase, type UserDatabase } from './data/prisma-client';
 import { createRefreshTokenRepository } from './data/refresh-token-repository';
 import { createSignInFailureRepository } from './data/sign-in-failure-repository';
 import { createSigningKeyRepository } from './data/signing-key-repository';
@@ -29,7 +29,11 @@ function signingKeySource(config: UserServiceConfig, db: UserDatabase): SigningK
 
 export async function startUserService(config: UserServiceConfig, options: { logger?: Logger } = {}): Promise<RunningUserService> {
   const logger = options.logger ?? createLogger({ service: 'user', level: config.LOG_LEVEL });
-  const db = createPrismaClient(config.DATABASE_URL);
+  const database = openUserDatabase({
+    connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE, logger,
+    connectionTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS, statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+  });
+  const db = database.prisma;
   try {
     const keys = await loadSigningKeys(signingKeySource(config, db));
     const users = createUserRepository(db);
@@ -75,13 +79,13 @@ export async function startUserService(config: UserServiceConfig, options: { log
       logger,
       verifier,
       readiness: () => pingDatabase(db),
-      onShutdown: () => db.$disconnect(),
+      onShutdown: () => database.close(),
       shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
     });
     logger.info({ kid: keys.signer.kid }, 'user service started');
     return { port: server.port, shutdown: () => server.shutdown() };
   } catch (error) {
-    await db.$disconnect();
+    await database.close();
     throw error;
   }
 }

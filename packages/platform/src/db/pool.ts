@@ -1,4 +1,4 @@
-import { Pool } from 'pg';
+import { Pool, type CustomTypesConfig } from 'pg';
 import type { Logger } from '../logger';
 
 export interface DatabasePoolOptions {
@@ -15,6 +15,8 @@ export interface DatabasePoolOptions {
    * 15 s run); without this, a stuck database holds a request, and its connection, forever.
    */
   statementTimeoutMs?: number;
+  /** Column parsers of this pool's connections (e.g. a faster timestamptz parser); pg's own when unset. */
+  types?: CustomTypesConfig;
 }
 
 export const DEFAULT_CONNECTION_TIMEOUT_MS = 10_000;
@@ -32,6 +34,7 @@ export function createDatabasePool(options: DatabasePoolOptions): Pool {
     connectionTimeoutMillis: options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
     // Sent in the startup packet: every connection has it from its first statement, at no extra round trip.
     statement_timeout: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
+    ...(options.types ? { types: options.types } : {}),
   });
   // An idle client's error (e.g. the server restarting) must not crash the process: the pool drops that client
   // and the next query connects anew. It is still worth a line: a burst of these is a database going away.

@@ -1,5 +1,6 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import { Pool } from 'pg';
+import { createDatabasePool, type DatabasePoolOptions } from '@shop/platform';
+import type { Pool } from 'pg';
 import { PrismaClient } from '../generated/prisma/client';
 import { POOL_TYPES } from './pg-types';
 
@@ -15,10 +16,8 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export function openDatabase(connectionString: string, poolSize = 10): Database {
-  const pool = new Pool({ connectionString, max: poolSize, types: POOL_TYPES });
-  // An idle client's error (e.g. the server restarting) must not crash the process; the next query reconnects.
-  pool.on('error', () => undefined);
+export function openDatabase(options: Omit<DatabasePoolOptions, 'types'>): Database {
+  const pool = createDatabasePool({ ...options, types: POOL_TYPES });
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   let closed = false;
   return {

@@ -1,3 +1,4 @@
+import { createLogger } from '@shop/platform';
 import { DEMO_CATALOG } from './demo-catalog';
 import { openDatabase, type Database } from './database';
 
@@ -104,7 +105,7 @@ export async function seedGeneratedProducts(db: Database, count: number, options
 
 /** seedGeneratedProducts for scripts that only have a connection URL (the benchmark). */
 export async function seedGeneratedProductsAt(databaseUrl: string, count: number, options: GeneratedSeedOptions = {}): Promise<number> {
-  const db = openDatabase(databaseUrl, 2);
+  const db = openDatabase({ connectionString: databaseUrl, max: 2, logger: createLogger({ service: 'product-seed', level: 'warn' }) });
   try {
     return await seedGeneratedProducts(db, count, options);
   } finally {
