@@ -97,6 +97,10 @@ describe('databaseFailure', () => {
     const uniqueViolation = Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505', severity: 'ERROR' });
     expect(databaseFailure(uniqueViolation)).toBeUndefined();
     expect(toServiceError(uniqueViolation, 'shop.test').code).toBe(status.INTERNAL);
+    const protocolViolation = Object.assign(new Error('protocol violation'), { code: '08P01', severity: 'FATAL' });
+    expect(databaseFailure(protocolViolation)).toBeUndefined();
+    const connectionFailure = Object.assign(new Error('connection failure'), { code: '08006', severity: 'FATAL' });
+    expect(databaseFailure(connectionFailure)).toMatchObject({ code: status.UNAVAILABLE });
     expect(databaseFailure(new TypeError('x is undefined'))).toBeUndefined();
     expect(databaseFailure(new DomainError(status.NOT_FOUND, 'gone'))).toBeUndefined();
   });

@@ -5,6 +5,8 @@ import { DomainError } from '../errors/domain-error';
 const STATEMENT_TIMEOUT = '57014'; // query_canceled: statement_timeout (or a cancel request)
 const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '53400']); // shutdowns, cannot connect now, too many connections
 const CONNECTION_EXCEPTION_CLASS = '08';
+// ...except protocol_violation: a client bug that no retry fixes, so it must stay INTERNAL and not feed retries.
+const PROTOCOL_VIOLATION = '08P01';
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
 // pg and pg-pool raise these as plain Errors without a code.
 const UNAVAILABLE_MESSAGES = [
@@ -24,7 +26,7 @@ function field(value: unknown, key: string): unknown {
 function kindOf(error: unknown): Kind | undefined {
   const code = field(error, 'code') ?? field(error, 'originalCode');
   if (code === STATEMENT_TIMEOUT) return 'timeout';
-  if (typeof code === 'string' && (UNAVAILABLE_SQLSTATES.has(code) || SOCKET_CODES.has(code) || (code.length === 5 && code.startsWith(CONNECTION_EXCEPTION_CLASS)))) {
+  if (typeof code === 'string' && (UNAVAILABLE_SQLSTATES.has(code) || SOCKET_CODES.has(code) || (code.length === 5 && code.startsWith(CONNECTION_EXCEPTION_CLASS) && code !== PROTOCOL_VIOLATION))) {
     return 'unavailable';
   }
   const kind = field(error, 'kind');
