@@ -3,5 +3,5 @@
 // imported from '@shop/platform/src/db', and stays out of the service bundles.
 export { createDatabasePool, DEFAULT_CONNECTION_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS, type DatabasePoolOptions } from './pool';
 export { databaseFailure } from './database-errors';
-export { createPrismaAdapter } from './prisma-adapter';
+export { openServiceDatabase, type ServiceDatabase } from './service-database';
 export { databaseName, databaseUrl, redactUrl } from './database-url';
