@@ -94,13 +94,27 @@ describe('an authorization is recorded before the processor is asked', () => {
     expect(await paymentsOf(request.orderId)).toHaveLength(1);
   });
 
-  it('an attempt the processor did not decide is removed with its key', async () => {
+  it('an attempt whose processor call timed out is kept, and a retry of the same request settles it once', async () => {
     const request = authorizeRequest();
     const error = await failure(harness.payments.authorizePayment(request, { deadlineMs: 200 }));
     expect(error.code).toBe(status.DEADLINE_EXCEEDED);
-    await eventually(async () => ((await paymentsOf(request.orderId)).length === 0 ? true : undefined), 'the attempt to be removed');
-    expect(await harness.query('SELECT 1 FROM idempotency_keys WHERE request_id = $1', [request.requestId])).toHaveLength(0);
+    // The processor may have approved before the timeout: the attempt and its key stay, the key's lease cut short.
+    await eventually(async () => {
+      const rows = await harness.query<{ locked_until: Date }>('SELECT locked_until FROM idempotency_keys WHERE request_id = $1', [request.requestId]);
+      const row = rows[0];
+      return row !== undefined && row.locked_until.getTime() <= Date.now() ? true : undefined;
+    }, 'the key to be held for a retry');
+    const [pending] = await paymentsOf(request.orderId);
+    expect(pending?.status).toBe('PENDING');
+    expect(await harness.query('SELECT state::text AS state FROM idempotency_keys WHERE request_id = $1', [request.requestId]))
+      .toEqual([{ state: 'IN_PROGRESS' }]);
+
     const { payment } = await harness.payments.authorizePayment(request);
+    expect(payment?.id).toBe(pending?.id);
     expect(payment?.status).toBe(PaymentStatus.PAYMENT_STATUS_AUTHORIZED);
+    expect(payment?.transactions).toHaveLength(1);
+    expect(await paymentsOf(request.orderId)).toEqual([{ ...pending, status: 'AUTHORIZED' }]);
+    // Once settled, the same request answers the same payment.
+    expect((await harness.payments.authorizePayment(request)).payment?.id).toBe(pending?.id);
   });
 });

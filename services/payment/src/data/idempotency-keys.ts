@@ -54,7 +54,8 @@ const TAKE_OVER = `
   SELECT payment_id FROM key`;
 
 // Only our own claim (same lease end), with what it left on its payment: the PENDING attempt of an authorization
-// (only an authorization's: a movement's payment id may name someone else's attempt), or a movement claim.
+// (only an authorization's: a movement's payment id may name someone else's attempt), and our movement claim (same
+// request id and lease), cleared even when the key is no longer ours, so a stuck claim never outlives the release.
 const RELEASE = `
   WITH key AS (
     DELETE FROM idempotency_keys WHERE request_id = $1 AND state = 'IN_PROGRESS' AND locked_until = $2
@@ -63,7 +64,12 @@ const RELEASE = `
     DELETE FROM payments WHERE id = (SELECT payment_id FROM key WHERE operation = $3) AND status = 'PENDING'
   )
   UPDATE payments SET movement_request_id = NULL, movement_until = NULL
-   WHERE id = (SELECT payment_id FROM key) AND movement_request_id = $1`;
+   WHERE id = $4::uuid AND movement_request_id = $1 AND movement_until = $2`;
+
+// Our claim stays IN_PROGRESS (its attempt and movement claim untouched); only its lease is cut short.
+const HOLD = `
+  UPDATE idempotency_keys SET locked_until = $3, updated_at = $3
+   WHERE request_id = $1 AND state = 'IN_PROGRESS' AND locked_until = $2`;
 
 /** The attempt's columns as statement parameters; placeholders when the request is not an authorization. */
 function attemptValues(attempt: AuthorizationAttempt | undefined): unknown[] {
@@ -98,6 +104,10 @@ export async function claimKey(pool: Pool, claim: IdempotencyClaim): Promise<Cla
   return { kind: 'in_progress', fingerprint };
 }
 
-export async function releaseKey(pool: Pool, requestId: string, claimedUntil: Date): Promise<void> {
-  await pool.query({ name: 'payment-release-key', text: RELEASE, values: [requestId, claimedUntil, AUTHORIZE_OPERATION] });
+export async function releaseKey(pool: Pool, requestId: string, claimedUntil: Date, paymentId: string): Promise<void> {
+  await pool.query({ name: 'payment-release-key', text: RELEASE, values: [requestId, claimedUntil, AUTHORIZE_OPERATION, paymentId] });
+}
+
+export async function holdKey(pool: Pool, requestId: string, claimedUntil: Date, until: Date): Promise<void> {
+  await pool.query({ name: 'payment-hold-key', text: HOLD, values: [requestId, claimedUntil, until] });
 }

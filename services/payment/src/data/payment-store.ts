@@ -1,7 +1,7 @@
 import type { PaymentStore } from '../domain/ports';
 import { completeAuthorization } from './authorizations';
 import type { PaymentDatabase } from './client';
-import { claimKey, releaseKey } from './idempotency-keys';
+import { claimKey, holdKey, releaseKey } from './idempotency-keys';
 import { recordMovement, reserveMovement } from './movements';
 import { findPayment, listPayments } from './payment-reads';
 
@@ -13,7 +13,8 @@ export function createPaymentStore(db: PaymentDatabase): PaymentStore {
   const { pool } = db;
   return {
     claimRequest: (claim) => claimKey(pool, claim),
-    releaseRequest: (requestId, claimedUntil) => releaseKey(pool, requestId, claimedUntil),
+    releaseRequest: (requestId, claimedUntil, paymentId) => releaseKey(pool, requestId, claimedUntil, paymentId),
+    holdRequest: (requestId, claimedUntil, until) => holdKey(pool, requestId, claimedUntil, until),
     completeAuthorization: (paymentId, requestId, outcome) => completeAuthorization(pool, paymentId, requestId, outcome),
     reserveMovement: (paymentId, requestId, until, now) => reserveMovement(pool, paymentId, requestId, until, now),
     recordMovement: (current, requestId, movement, entry, at) => recordMovement(pool, current, requestId, movement, entry, at),

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { aborted, failedPrecondition } from '@shop/platform';
+import { OutcomeUnknownError } from './outcome-unknown';
 import type { AuthorizationAttempt, PaymentStore } from './ports';
 
 export interface IdempotencySettings {
@@ -41,8 +42,11 @@ const reused = (requestId: string) =>
 /**
  * Runs `work` at most once per request id; repeats get the payment id of the first result.
  * The first caller inserts the key (unique), later ones wait for it to finish. `work` must complete the key
- * together with its own write; if it throws, the key is released (with what it left on its payment: a PENDING
- * attempt, a movement claim) so the same request may be retried.
+ * together with its own write. If it throws an error that decided nothing, the key is released (with what it left
+ * on its payment: a PENDING attempt, a movement claim) so the same request may be retried. If it throws
+ * OutcomeUnknownError (the processor may have acted), nothing is released: the key stays IN_PROGRESS with its lease
+ * cut to now, so a retry of the same request id takes it over at once and settles it, while other requests still
+ * respect the attempt and the movement claim.
  */
 export async function runOnce<T>(
   store: PaymentStore,
@@ -69,8 +73,12 @@ export async function runOnce<T>(
       try {
         return { kind: 'ran', value: await work({ paymentId: outcome.paymentId, lockedUntil, movementReserved: outcome.movementReserved }) };
       } catch (error) {
-        // If even the release fails, the lease frees the key later; the caller needs the original error.
-        await store.releaseRequest(request.requestId, lockedUntil).catch(() => undefined);
+        // If even this write fails, the lease frees the key later; the caller needs the original error.
+        if (error instanceof OutcomeUnknownError) {
+          await store.holdRequest(request.requestId, lockedUntil, now()).catch(() => undefined);
+          throw error.answer;
+        }
+        await store.releaseRequest(request.requestId, lockedUntil, outcome.paymentId).catch(() => undefined);
         throw error;
       }
     }

@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { deadlineExceeded, notFound, unavailable } from '@shop/platform';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { status } from '@grpc/grpc-js';
+import { DomainError, deadlineExceeded, notFound, unavailable } from '@shop/platform';
 import { validateCard, type CardDetails } from './card';
 import { cardFingerprint, requestFingerprint } from './fingerprint';
 import { runOnce, type ClaimedRequest, type IdempotencySettings, type IdempotentRequest, type OnceResult } from './idempotency';
 import { balancesFromLedger } from './ledger';
 import type { Money } from './money';
 import { claimPaymentForMovement } from './movement-claim';
+import { OutcomeUnknownError } from './outcome-unknown';
 import { decideCapture, decideRefund, decideVoid, type Movement, type PaymentSnapshot } from './payment-state';
 import { ProcessorUnavailableError, type PaymentProcessor } from './processor';
 import { AUTHORIZE_OPERATION, type NewLedgerEntry, type PageCursor, type PaymentRecord, type PaymentStore } from './ports';
@@ -66,6 +69,13 @@ interface MovementSteps {
 
 const amountPart = (amount: Money | undefined) => (amount === undefined ? 'full' : `${amount.amountMinor}`);
 
+/** Pauses before the 2nd and 3rd try of a record statement (a reset connection, a statement timeout). */
+const RECORD_RETRY_PAUSES_MS = [50, 200];
+
+/** The answer when the processor may have acted and nothing is recorded yet: retry the same request id. */
+const outcomeUnknown = (reason: string, message: string, cause: unknown) =>
+  new OutcomeUnknownError(new DomainError(status.UNAVAILABLE, `${message}; retry with the same request_id`, { reason, retryAfterSeconds: 1, cause }), cause);
+
 /**
  * The payment lifecycle: validates, asks the processor, applies the state machine and records every movement
  * in the ledger, each write exactly once per request id.
@@ -97,20 +107,25 @@ export class PaymentService {
     const attempt = { orderId: command.orderId, currency: amount.currency, requestedMinor: amount.amountMinor, card: summary, createdAt: at };
     const request = { requestId, operation: AUTHORIZE_OPERATION, fingerprint, paymentId: randomUUID(), attempt };
     return this.answer(await this.once(request, scope, async ({ paymentId }) => {
-      const outcome = await this.callProcessor(() =>
-        this.processor.authorize({ idempotencyKey: requestId, amount, card }, scope.signal),
+      const outcome = await this.callProcessor(
+        () => this.processor.authorize({ idempotencyKey: requestId, amount, card }, scope.signal),
+        scope.signal,
       );
       const recordedAt = this.now();
-      const recorded = await this.store.completeAuthorization(paymentId, requestId, {
-        status: outcome.approved ? 'AUTHORIZED' : 'DECLINED',
-        declineCode: outcome.approved ? null : outcome.declineCode,
-        processorReference: outcome.approved ? outcome.reference : null,
-        recordedAt,
-        authorizationExpiresAt: new Date(recordedAt.getTime() + this.rules.authorizationTtlMs),
-        entry: this.entry(outcome.approved ? 'AUTHORIZATION' : 'DECLINE', amount, requestId, null),
+      const entry = this.entry(outcome.approved ? 'AUTHORIZATION' : 'DECLINE', amount, requestId, null);
+      return this.record(async () => {
+        const recorded = await this.store.completeAuthorization(paymentId, requestId, {
+          status: outcome.approved ? 'AUTHORIZED' : 'DECLINED',
+          declineCode: outcome.approved ? null : outcome.declineCode,
+          processorReference: outcome.approved ? outcome.reference : null,
+          recordedAt,
+          authorizationExpiresAt: new Date(recordedAt.getTime() + this.rules.authorizationTtlMs),
+          entry,
+        });
+        // Null: an earlier try (its answer lost) or another owner of this request (after a lease takeover)
+        // recorded the outcome first.
+        return recorded ?? this.get(paymentId);
       });
-      // Null: another owner of this request (after a lease takeover) recorded the same outcome first.
-      return recorded ?? this.get(paymentId);
     }));
   }
 
@@ -176,7 +191,8 @@ export class PaymentService {
   /**
    * A capture, void or refund: claim the payment (waiting for another movement of it to finish), decide on its
    * ledger, call the processor with no transaction or lock open, then record the movement and release the claim
-   * in one statement. A refusal or a processor failure releases the claim with the request id.
+   * in one statement. A refusal, or a processor failure that decided nothing, releases the claim with the request
+   * id; once the processor may have moved money, both are kept until a retry of the same request records it.
    */
   private async move(
     target: { requestId: string; paymentId: string },
@@ -196,15 +212,20 @@ export class PaymentService {
       // Read after the claim: every movement recorded before it is in this ledger, and none can follow until we finish.
       const payment = await this.get(paymentId);
       const movement = steps.decide(payment);
-      await this.callProcessor(() => steps.perform(payment, movement));
+      await this.callProcessor(() => steps.perform(payment, movement), scope.signal);
       const entry = this.entry(movement.kind, { currency: payment.currency, amountMinor: movement.amountMinor }, requestId, reason);
-      const recorded = await this.store.recordMovement(payment, requestId, movement, entry, this.now());
-      if (recorded === null) {
+      return this.record(async () => {
+        const recorded = await this.store.recordMovement(payment, requestId, movement, entry, this.now());
+        if (recorded !== null) return recorded;
+        // An earlier try of this statement may have committed and lost its answer: then the ledger has our row.
+        const current = await this.get(paymentId);
+        if (current.transactions.some((row) => row.requestId === requestId)) return current;
         // The processor call outlived the request's lease and another request claimed the payment. The processor
         // received our request id as its idempotency key, so a retry of this request repeats it safely.
-        throw unavailable('MOVEMENT_INTERRUPTED', 'The movement could not be recorded in time; retry with the same request_id', 1);
-      }
-      return recorded;
+        throw new OutcomeUnknownError(
+          unavailable('MOVEMENT_INTERRUPTED', 'The movement could not be recorded in time; retry with the same request_id', 1),
+        );
+      });
     }));
   }
 
@@ -221,18 +242,42 @@ export class PaymentService {
     return { id: randomUUID(), kind, amountMinor: amount.amountMinor, currency: amount.currency, requestId, reason };
   }
 
-  /** Processor failures that decided nothing become retryable statuses; the key is released by runOnce. */
-  private async callProcessor<T>(call: () => Promise<T>): Promise<T> {
+  /**
+   * Records what the processor answered. The processor has acted by now, so a failure here must not release the
+   * request: the statement is tried again a couple of times (each is idempotent: it completes only a PENDING attempt
+   * or a movement this request still claims), then the request is left for a retry with the same request id.
+   */
+  private async record(write: () => Promise<PaymentRecord>): Promise<PaymentRecord> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await write();
+      } catch (error) {
+        if (error instanceof OutcomeUnknownError) throw error;
+        const pause = RECORD_RETRY_PAUSES_MS[attempt];
+        if (pause === undefined || error instanceof DomainError) {
+          throw outcomeUnknown('OUTCOME_NOT_RECORDED', 'The card processor answered but its outcome could not be recorded yet', error);
+        }
+        await sleep(pause);
+      }
+    }
+  }
+
+  /**
+   * Only a ProcessorUnavailableError (the processor refused the call) or a call never sent decided nothing: those
+   * become retryable statuses and runOnce releases the key. A timeout or any other failure may have been acted on
+   * at the processor: the request is kept (OutcomeUnknownError) for a retry with the same request id.
+   */
+  private async callProcessor<T>(call: () => Promise<T>, signal: AbortSignal): Promise<T> {
+    const timedOut = () => deadlineExceeded('The card processor did not answer in time; retry with the same request_id');
+    if (signal.aborted) throw timedOut();
     try {
       return await call();
     } catch (error) {
       if (error instanceof ProcessorUnavailableError) {
         throw unavailable('PROCESSOR_UNAVAILABLE', 'The card processor is temporarily unavailable; retry with the same request_id', 1);
       }
-      if (error instanceof Error && error.name === 'AbortError') {
-        throw deadlineExceeded('The card processor did not answer in time; retry with the same request_id');
-      }
-      throw error;
+      if (error instanceof Error && error.name === 'AbortError') throw new OutcomeUnknownError(timedOut(), error);
+      throw outcomeUnknown('PROCESSOR_OUTCOME_UNKNOWN', 'The card processor call failed without a clear outcome', error);
     }
   }
 }

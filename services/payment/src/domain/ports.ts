@@ -103,9 +103,15 @@ export interface PaymentStore {
   claimRequest(claim: IdempotencyClaim): Promise<ClaimOutcome>;
   /**
    * Frees this caller's claim (identified by its lease end) so that a retry may run, with what it left on its
-   * payment: a PENDING attempt is deleted, a movement claim cleared. A taken-over claim is left alone.
+   * payment `paymentId`: a PENDING attempt is deleted, a movement claim with this lease cleared. A taken-over claim
+   * is left alone.
    */
-  releaseRequest(requestId: string, claimedUntil: Date): Promise<void>;
+  releaseRequest(requestId: string, claimedUntil: Date, paymentId: string): Promise<void>;
+  /**
+   * Keeps this caller's claim (same lease end) IN_PROGRESS, with its attempt and movement claim, but ends its lease
+   * at `until`: the outcome is unknown, and a retry of the same request id may take it over from then on.
+   */
+  holdRequest(requestId: string, claimedUntil: Date, until: Date): Promise<void>;
   /**
    * Records the processor's answer on the PENDING payment, its ledger row and the completed key, and returns the
    * payment; null when the attempt is no longer PENDING (another owner of the same request recorded it first).

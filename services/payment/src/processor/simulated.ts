@@ -30,33 +30,52 @@ const DECLINES: Readonly<Record<string, string>> = {
   [TEST_CARDS.insufficientFunds]: 'insufficient_funds',
 };
 
+/** How many idempotency keys the processor remembers (the oldest are forgotten first), bounding its memory. */
+const REMEMBERED_KEYS = 10_000;
+
 /**
- * A card processor that decides by card number. Waits honour the signal, so an abandoned call stops at once
- * (and leaves no timer behind).
+ * A card processor that decides by card number. Like a real provider it is idempotent per idempotency key: it
+ * decides (and moves money) when a request arrives, then takes its latency to answer, and a repeat of the key gets
+ * the first decision (the same reference), never a second movement. So a call abandoned mid-way (its signal
+ * aborted) may have been decided, as on a real network. Waits honour the signal (no timer left behind).
  */
 export function createSimulatedProcessor(settings: SimulatedProcessorSettings): PaymentProcessor {
   const pause = async (ms: number, signal: AbortSignal): Promise<void> => {
-    signal.throwIfAborted();
     if (ms > 0) await sleep(ms, undefined, { signal });
+  };
+  const decided = new Map<string, AuthorizeOutcome | 'moved'>();
+  const remember = <T extends AuthorizeOutcome | 'moved'>(key: string, decide: () => T): T => {
+    const earlier = decided.get(key);
+    if (earlier !== undefined) return earlier as T;
+    const outcome = decide();
+    decided.set(key, outcome);
+    if (decided.size > REMEMBERED_KEYS) decided.delete(decided.keys().next().value as string);
+    return outcome;
+  };
+  const move = async (key: string, signal: AbortSignal): Promise<void> => {
+    signal.throwIfAborted();
+    remember(key, () => 'moved' as const);
+    await pause(settings.latencyMs, signal);
   };
 
   return {
     async authorize(request: AuthorizeRequest, signal: AbortSignal): Promise<AuthorizeOutcome> {
+      signal.throwIfAborted();
       const digits = normalizedCardNumber(request.card);
+      if (digits === TEST_CARDS.transientFailure) {
+        // Refused before deciding anything.
+        await pause(settings.latencyMs, signal);
+        throw new ProcessorUnavailableError();
+      }
+      const outcome = remember(request.idempotencyKey, (): AuthorizeOutcome => {
+        const declineCode = DECLINES[digits];
+        return declineCode !== undefined ? { approved: false, declineCode } : { approved: true, reference: `sim_auth_${randomUUID()}` };
+      });
       await pause(digits === TEST_CARDS.slow ? settings.slowMs : settings.latencyMs, signal);
-      if (digits === TEST_CARDS.transientFailure) throw new ProcessorUnavailableError();
-      const declineCode = DECLINES[digits];
-      if (declineCode !== undefined) return { approved: false, declineCode };
-      return { approved: true, reference: `sim_auth_${randomUUID()}` };
+      return outcome;
     },
-    async capture(_request: MovementRequest, signal: AbortSignal): Promise<void> {
-      await pause(settings.latencyMs, signal);
-    },
-    async void(_request: Omit<MovementRequest, 'amount'>, signal: AbortSignal): Promise<void> {
-      await pause(settings.latencyMs, signal);
-    },
-    async refund(_request: MovementRequest, signal: AbortSignal): Promise<void> {
-      await pause(settings.latencyMs, signal);
-    },
+    capture: (request: MovementRequest, signal: AbortSignal) => move(request.idempotencyKey, signal),
+    void: (request: Omit<MovementRequest, 'amount'>, signal: AbortSignal) => move(request.idempotencyKey, signal),
+    refund: (request: MovementRequest, signal: AbortSignal) => move(request.idempotencyKey, signal),
   };
 }
