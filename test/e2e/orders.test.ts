@@ -52,6 +52,8 @@ beforeAll(async () => {
   admin = (await system.signInAdmin()).accessToken;
   productDb = new Pool({ connectionString: system.databaseUrls.product, max: 2 });
   orderDb = new Pool({ connectionString: system.databaseUrls.order, max: 2 });
+  // Dropping the test databases terminates backends; a client still closing then reports that as an idle error.
+  for (const pool of [productDb, orderDb]) pool.on('error', () => undefined);
 });
 
 afterAll(async () => {

@@ -148,6 +148,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const paymentChannel = new Client(`127.0.0.1:${paymentPort}`, credentials.createInsecure());
   const orderPool = new Pool({ connectionString: orderDb.url, max: 2 });
   const productPool = new Pool({ connectionString: productDb.url, max: 2 });
+  // Dropping the test databases terminates backends; a client still closing then reports that as an idle error.
+  for (const pool of [orderPool, productPool]) pool.on('error', () => undefined);
 
   function callerOf<D extends AnyDefinition>(definition: D, channel: () => Client): Caller<D> {
     const caller: Record<string, (request: unknown, settings?: CallSettings) => Promise<unknown>> = {};

@@ -64,6 +64,8 @@ export async function startHarness(env: Record<string, string> = {}, replicaOf?:
   const service = await startProductService(config, { logger: createLogger({ service: 'product', level: 'silent' }), verifier });
   const channel = new Client(`127.0.0.1:${service.port}`, credentials.createInsecure());
   const sql = new Pool({ connectionString: database.url, max: 2 });
+  // Dropping the test database terminates backends; a client still closing then reports that as an idle error.
+  sql.on('error', () => undefined);
 
   const token = (role: Role) =>
     new SignJWT({ role })
