@@ -10,6 +10,9 @@ interface ClaimRow {
   locked_until: Date | null;
 }
 
+// The columns of an authorization attempt (a PENDING payment row), written by a claim and by a take-over alike.
+const ATTEMPT_COLUMNS = 'id, order_id, status, currency, requested_minor, card_brand, card_last4, card_exp_month, card_exp_year, authorization_expires_at, created_at, updated_at';
+
 // Insert-first: the primary key decides which of several concurrent calls owns a request id. Only when the key was
 // inserted, the same statement (one round trip) also records an authorization's attempt (a PENDING payment) or
 // claims a movement's payment (as movements.ts RESERVE does; a busy payment is claimed later by that statement).
@@ -22,8 +25,7 @@ const CLAIM = `
     ON CONFLICT (request_id) DO NOTHING
     RETURNING payment_id
   ), attempt AS (
-    INSERT INTO payments (id, order_id, status, currency, requested_minor, card_brand, card_last4, card_exp_month,
-                          card_exp_year, authorization_expires_at, created_at, updated_at)
+    INSERT INTO payments (${ATTEMPT_COLUMNS})
     SELECT key.payment_id, $8::text, 'PENDING'::"PaymentStatus", $9::text, $10::bigint, $11::text, $12::text, $13::int, $14::int, $6, $6, $6
       FROM key WHERE $7::boolean
   ), reserved AS (
@@ -45,8 +47,7 @@ const TAKE_OVER = `
      WHERE request_id = $1 AND state = 'IN_PROGRESS' AND locked_until = $2
     RETURNING payment_id
   ), attempt AS (
-    INSERT INTO payments (id, order_id, status, currency, requested_minor, card_brand, card_last4, card_exp_month,
-                          card_exp_year, authorization_expires_at, created_at, updated_at)
+    INSERT INTO payments (${ATTEMPT_COLUMNS})
     SELECT key.payment_id, $7::text, 'PENDING'::"PaymentStatus", $8::text, $9::bigint, $10::text, $11::text, $12::int, $13::int, $4, $4, $4
       FROM key WHERE $6::boolean
     ON CONFLICT (id) DO NOTHING
