@@ -1,6 +1,6 @@
 import autocannon from 'autocannon';
 import type { Measurement, RequestFactory } from './measurement';
-import { percentile } from './percentile';
+import { latencySummary } from './percentile';
 
 export interface ClosedLoopOptions {
   url: string;
@@ -52,15 +52,11 @@ export function runClosedLoop(options: ClosedLoopOptions): Promise<Measurement> 
           reject(error instanceof Error ? error : new Error(String(error)));
           return;
         }
-        latencies.sort((a, b) => a - b);
         const seconds = Math.min(options.durationSeconds, Math.max(0.001, (performance.now() - windowStart) / 1000));
         resolve({
           okPerSecond: ok / seconds,
           responsesPerSecond: (ok + non2xx) / seconds,
-          p50: percentile(latencies, 50),
-          p90: percentile(latencies, 90),
-          p99: percentile(latencies, 99),
-          max: latencies[latencies.length - 1] ?? Number.NaN,
+          ...latencySummary(latencies),
           ok,
           non2xx,
           // Connection errors and timeouts of the whole run: autocannon does not time-stamp them.

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { Measurement, RequestFactory } from './measurement';
-import { percentile } from './percentile';
+import { latencySummary, percentile } from './percentile';
 
 export interface OpenLoopOptions {
   url: string;
@@ -73,15 +73,11 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<Measurement
   agent.destroy();
   const elapsedSeconds = (performance.now() - start) / 1000;
 
-  latencies.sort((a, b) => a - b);
   lags.sort((a, b) => a - b);
   return {
     okPerSecond: ok / options.durationSeconds,
     responsesPerSecond: (ok + non2xx) / elapsedSeconds,
-    p50: percentile(latencies, 50),
-    p90: percentile(latencies, 90),
-    p99: percentile(latencies, 99),
-    max: latencies[latencies.length - 1] ?? Number.NaN,
+    ...latencySummary(latencies),
     ok,
     non2xx,
     errors: errors + outstanding,

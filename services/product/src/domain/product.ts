@@ -1,21 +1,5 @@
 import { invalidArgument, type FieldViolation } from '@shop/platform';
 
-/** A catalog product as the service reasons about it (money in integer minor units). */
-export interface ProductRecord {
-  id: string;
-  sku: string;
-  name: string;
-  description: string;
-  priceMinor: bigint;
-  currency: string;
-  category: string;
-  imageUrls: string[];
-  active: boolean;
-  createTime: Date;
-  updateTime: Date;
-  archiveTime: Date | null;
-}
-
 /** The fields a client may set. */
 export interface ProductInput {
   sku: string;
@@ -26,6 +10,14 @@ export interface ProductInput {
   category: string;
   imageUrls: string[];
   active: boolean;
+}
+
+/** A catalog product as the service reasons about it (money in integer minor units). */
+export interface ProductRecord extends ProductInput {
+  id: string;
+  createTime: Date;
+  updateTime: Date;
+  archiveTime: Date | null;
 }
 
 export type UpdatableField = 'sku' | 'name' | 'description' | 'price' | 'category' | 'imageUrls' | 'active';
