@@ -9,6 +9,7 @@ export * from './grpc/call-context';
 export * from './grpc/implement';
 export * from './grpc/server';
 export * from './grpc/client';
+export * from './grpc/response-stream';
 export * from './grpc/breaker-registry';
 export * from './db/runtime';
 export { shutdownTelemetry } from './telemetry/flush';

@@ -14,6 +14,7 @@ import { createCatalog, isProductCursor } from './domain/catalog';
 import { createInventory } from './domain/inventory';
 import { openDatabase } from './data/database';
 import { createInventoryRepository } from './data/inventory-repository';
+import { createProductChangeFeed } from './data/product-change-feed';
 import { createProductRepository } from './data/product-repository';
 import { seedDemoCatalog } from './data/seed';
 import { inventoryServiceHandlers } from './grpc/inventory-handlers';
@@ -38,7 +39,12 @@ export async function startProductService(
     connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE, logger,
     connectionTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS, statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
   });
-  const closers: Array<() => void | Promise<void>> = [() => db.close()];
+  // Its own connection (LISTEN), opened only while someone watches; the server ends the watch streams before the
+  // closers run, so closing it is normally a no-op.
+  const changeFeed = createProductChangeFeed({
+    connectionString: config.DATABASE_URL, logger, connectionTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+  });
+  const closers: Array<() => void | Promise<void>> = [() => changeFeed.close(), () => db.close()];
   try {
     let verifier = options.verifier;
     if (!verifier) {
@@ -74,7 +80,7 @@ export async function startProductService(
       serviceName: 'product',
       host: config.GRPC_HOST,
       port: config.GRPC_PORT,
-      services: [productServiceHandlers(catalog), inventoryServiceHandlers(inventory)],
+      services: [productServiceHandlers(catalog, changeFeed), inventoryServiceHandlers(inventory)],
       logger,
       verifier,
       readiness: () => db.ping(),

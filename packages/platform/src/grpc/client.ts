@@ -6,10 +6,12 @@ import { isRemoteServiceError, toServiceError } from '../errors/grpc-status';
 import type { Logger } from '../logger';
 import { AUTHORIZATION_HEADER, currentRequestContext, REQUEST_ID_HEADER } from '../request-context';
 import { breakerState, registerBreaker, unregisterBreaker } from './breaker-registry';
-import type { AnyServiceDefinition, RequestOf, ResponseOf, UnaryKeys } from './method-types';
+import type { AnyServiceDefinition, RequestOf, ResponseOf, ServerStreamKeys, UnaryKeys } from './method-types';
+import { openResponseStream, type ResponseStream } from './response-stream';
 
 export interface CallOptions {
-  /** Overrides the method's default deadline (still capped by the incoming call's remaining deadline). */
+  /** Overrides the method's default deadline (still capped by the incoming call's remaining deadline). For a
+   * server-streaming call, it bounds the whole stream. */
   deadlineMs?: number;
   /** Overrides the forwarded caller's authorization; null sends none. */
   authorization?: string | null;
@@ -31,7 +33,9 @@ export interface ServiceClientOptions<D extends AnyServiceDefinition> {
   /** host:port, or a gRPC target such as dns:///payment:50054 (spread over all addresses, round robin). */
   target: string;
   logger: Logger;
+  /** Deadline of a unary call (2 s unless set). */
   defaultDeadlineMs?: number;
+  /** Per method; a server-streaming method without one gets 5 minutes for the whole stream. */
   deadlinesMs?: Partial<Record<keyof D, number>>;
   /** Methods that are safe to send twice; only these are retried, and only on UNAVAILABLE. */
   idempotentMethods?: ReadonlyArray<keyof D>;
@@ -42,6 +46,9 @@ export interface ServiceClientOptions<D extends AnyServiceDefinition> {
 
 export type ServiceClient<D extends AnyServiceDefinition> = {
   [K in UnaryKeys<D>]: (request: RequestOf<D[K]>, options?: CallOptions) => Promise<ResponseOf<D[K]>>;
+} & {
+  /** Settles once the stream's first message arrived (see openResponseStream); never retried. */
+  [K in ServerStreamKeys<D>]: (request: RequestOf<D[K]>, options?: CallOptions) => Promise<ResponseStream<ResponseOf<D[K]>>>;
 } & {
   /** Closes the channel; calls afterwards fail. */
   close(): void;
@@ -71,6 +78,18 @@ const metadataSetter = {
   },
 };
 
+/** The channel settings of every service client (ServiceClientOptions.channelOptions adds to them). */
+export const SERVICE_CHANNEL_OPTIONS: Readonly<ChannelOptions> = {
+  'grpc.keepalive_time_ms': 30_000,
+  'grpc.keepalive_timeout_ms': 10_000,
+  // Channelz keeps per-call counters and traces for a debugging service nobody here serves: pure per-call cost.
+  'grpc.enable_channelz': 0,
+  'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
+};
+
+/** A stream's deadline bounds the whole stream, so its default is long; a watcher opens a new one before it passes. */
+const DEFAULT_STREAM_DEADLINE_MS = 5 * 60_000;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function toError(domainError: DomainError, domain: string): ServiceError {
@@ -93,14 +112,7 @@ export function createServiceClient<D extends AnyServiceDefinition>(
   definition: D,
   options: ServiceClientOptions<D>,
 ): ServiceClient<D> {
-  const channelOptions: ChannelOptions = {
-    'grpc.keepalive_time_ms': 30_000,
-    'grpc.keepalive_timeout_ms': 10_000,
-    // Channelz keeps per-call counters and traces for a debugging service nobody here serves: pure per-call cost.
-    'grpc.enable_channelz': 0,
-    'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
-    ...options.channelOptions,
-  };
+  const channelOptions: ChannelOptions = { ...SERVICE_CHANNEL_OPTIONS, ...options.channelOptions };
   const channel = new Client(options.target, credentials.createInsecure(), channelOptions);
   const defaultDeadline = options.defaultDeadlineMs ?? 2_000;
   const maxRetries = options.maxRetries ?? 2;
@@ -112,20 +124,23 @@ export function createServiceClient<D extends AnyServiceDefinition>(
 
   for (const key of Object.keys(definition) as Array<keyof D & string>) {
     const method = definition[key]!;
-    // Streaming methods (health Watch) are not part of the unary call path.
-    if (method.requestStream || method.responseStream) continue;
+    // Client-streaming methods have no caller in this system.
+    if (method.requestStream) continue;
     const name = `${options.service}.${key}`;
     // Everything that does not depend on the call is settled once, here, not on every call.
     const { path, requestSerialize, responseDeserialize } = method;
-    const methodDeadline = options.deadlinesMs?.[key] ?? defaultDeadline;
-    const retriesOnUnavailable = idempotent.has(key) ? maxRetries : 0;
+    const methodDeadline = options.deadlinesMs?.[key] ?? (method.responseStream ? DEFAULT_STREAM_DEADLINE_MS : defaultDeadline);
+    const retriesOnUnavailable = idempotent.has(key) && !method.responseStream ? maxRetries : 0;
     // The breaker's action. Its fourth argument (the attempt number) is only read by the fallback below.
-    const send = (request: unknown, metadata: Metadata, deadline: number, _attempt: number) =>
-      new Promise<unknown>((resolve, reject) => {
-        channel.makeUnaryRequest(path, requestSerialize, responseDeserialize, request, metadata, { deadline }, (error, response) =>
-          error ? reject(error) : resolve(response),
-        );
-      });
+    const send = method.responseStream
+      ? (request: unknown, metadata: Metadata, deadline: number, _attempt: number) =>
+          openResponseStream(channel, method, request, metadata, deadline)
+      : (request: unknown, metadata: Metadata, deadline: number, _attempt: number) =>
+          new Promise<unknown>((resolve, reject) => {
+            channel.makeUnaryRequest(path, requestSerialize, responseDeserialize, request, metadata, { deadline }, (error, response) =>
+              error ? reject(error) : resolve(response),
+            );
+          });
     const resetTimeout = breakerSettings.resetTimeoutMs ?? 5_000;
     const breaker = new CircuitBreaker(send, {
       name,

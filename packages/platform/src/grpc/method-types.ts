@@ -1,19 +1,4 @@
-/** The shape of one unary method in a ts-proto (outputServices=grpc-js) service definition. */
-export interface UnaryMethodDefinition<Req, Res> {
-  path: string;
-  requestStream: false;
-  responseStream: false;
-  requestSerialize(value: Req): Buffer;
-  requestDeserialize(bytes: Buffer): Req;
-  responseSerialize(value: Res): Buffer;
-  responseDeserialize(bytes: Buffer): Res;
-}
-
 // `any` stays inside these constraints: they only accept the generated definitions, whose types are exact.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyUnaryMethod = UnaryMethodDefinition<any, any>;
-export type ServiceDefinitionLike = Record<string, AnyUnaryMethod>;
-
 /** Any generated method, streaming ones included (e.g. grpc.health.v1.Health/Watch). */
 export interface AnyMethodDefinition {
   path: string;
@@ -22,13 +7,22 @@ export interface AnyMethodDefinition {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   requestSerialize(value: any): Buffer;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  requestDeserialize(bytes: Buffer): any;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  responseSerialize(value: any): Buffer;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   responseDeserialize(bytes: Buffer): any;
 }
 export type AnyServiceDefinition = Record<string, AnyMethodDefinition>;
 
-/** The keys of a definition's unary methods: the ones the client factory exposes. */
+/** The keys of a definition's unary methods. */
 export type UnaryKeys<D> = {
   [K in keyof D]: D[K] extends { requestStream: false; responseStream: false } ? K : never;
+}[keyof D];
+
+/** The keys of a definition's server-streaming methods (one request, a stream of responses). */
+export type ServerStreamKeys<D> = {
+  [K in keyof D]: D[K] extends { requestStream: false; responseStream: true } ? K : never;
 }[keyof D];
 
 export type RequestOf<M> = M extends { requestDeserialize(bytes: Buffer): infer Req } ? Req : never;

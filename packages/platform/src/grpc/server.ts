@@ -1,4 +1,4 @@
-import { Server, ServerCredentials, status, type ServerUnaryCall } from '@grpc/grpc-js';
+import { Server, ServerCredentials, status, type Deadline, type ServerWritableStream } from '@grpc/grpc-js';
 import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
 import type { TokenVerifier } from '../auth/token-verifier';
 import { DomainError } from '../errors/domain-error';
@@ -7,7 +7,7 @@ import type { Logger } from '../logger';
 import { runWithRequestContext } from '../request-context';
 import { shutdownTelemetry } from '../telemetry/flush';
 import { createCallContext, requestIdFrom, type CallContext } from './call-context';
-import type { CallRunner, ServiceRegistration } from './implement';
+import type { CallRunner, ServerStream, ServiceRegistration } from './implement';
 import { addReflection, HEALTH_SERVICE_NAME } from './reflection';
 
 export interface GrpcServerOptions {
@@ -68,29 +68,67 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
     return methodLogger;
   };
 
-  const run: CallRunner = (where, call, callback, handler) => {
-    inFlight += 1;
-    const requestId = requestIdFrom(call.metadata);
-    const deadline = deadlineOf(call);
-    const callLogger = loggerFor(where);
-    const ctx: CallContext = createCallContext({ metadata: call.metadata, deadline, requestId, logger: callLogger, verifier: options.verifier });
-    runWithRequestContext({ requestId, authorization: ctx.authorization, deadline }, () => {
+  // Open streams, aborted when shutdown starts: a watch stream never ends on its own, so draining would wait
+  // out the whole grace period for it.
+  const openStreams = new Set<AbortController>();
+
+  const run: CallRunner = {
+    unary(where, call, callback, handler) {
+      inFlight += 1;
+      const requestId = requestIdFrom(call.metadata);
+      const deadline = deadlineOf(call);
+      const callLogger = loggerFor(where);
+      const ctx: CallContext = createCallContext({ metadata: call.metadata, deadline, requestId, logger: callLogger, verifier: options.verifier });
+      runWithRequestContext({ requestId, authorization: ctx.authorization, deadline }, () => {
+        const started = process.hrtime.bigint();
+        handler(call.request, ctx).then(
+          (response) => {
+            inFlight -= 1;
+            // The line's fields are only computed when debug lines are written.
+            if (callLogger.isLevelEnabled('debug')) callLogger.debug({ code: 'OK', ms: elapsedMs(started) }, 'rpc');
+            callback(null, response);
+          },
+          (error: unknown) => {
+            inFlight -= 1;
+            const mapped = toServiceError(error, `shop.${options.serviceName}`);
+            logFailure(callLogger, error, mapped.code, elapsedMs(started));
+            callback(mapped, null);
+          },
+        );
+      });
+    },
+    serverStream(where, call, handler) {
+      inFlight += 1;
+      const requestId = requestIdFrom(call.metadata);
+      const deadline = deadlineOf(call);
+      const callLogger = loggerFor(where);
+      const ctx: CallContext = createCallContext({ metadata: call.metadata, deadline, requestId, logger: callLogger, verifier: options.verifier });
+      const controller = new AbortController();
+      openStreams.add(controller);
+      // grpc-js reports a caller's cancellation, a broken connection and a passed deadline all as 'cancelled'.
+      const onCancelled = () => controller.abort(new DomainError(status.CANCELLED, 'The call was cancelled', { reason: 'CANCELLED' }));
+      call.on('cancelled', onCancelled);
+      const stream: ServerStream<unknown> = { signal: controller.signal, send: (message) => sendOnStream(call, controller.signal, message) };
       const started = process.hrtime.bigint();
-      handler(call.request, ctx).then(
-        (response) => {
-          inFlight -= 1;
-          // The line's fields are only computed when debug lines are written.
-          if (callLogger.isLevelEnabled('debug')) callLogger.debug({ code: 'OK', ms: elapsedMs(started) }, 'rpc');
-          callback(null, response);
-        },
-        (error: unknown) => {
-          inFlight -= 1;
-          const mapped = toServiceError(error, `shop.${options.serviceName}`);
-          logFailure(callLogger, error, mapped.code, elapsedMs(started));
-          callback(mapped, null);
-        },
-      );
-    });
+      const finish = (error: unknown) => {
+        inFlight -= 1;
+        openStreams.delete(controller);
+        call.off('cancelled', onCancelled);
+        const outcome = controller.signal.aborted ? (controller.signal.reason as unknown) : error;
+        if (outcome === undefined) {
+          if (callLogger.isLevelEnabled('debug')) callLogger.debug({ code: 'OK', ms: elapsedMs(started) }, 'rpc stream ended');
+          call.end();
+          return;
+        }
+        const mapped = toServiceError(outcome, `shop.${options.serviceName}`);
+        if (mapped.code !== status.CANCELLED) logFailure(callLogger, outcome, mapped.code, elapsedMs(started));
+        // grpc-js turns an 'error' event on a server stream into the call's final status.
+        call.emit('error', mapped);
+      };
+      runWithRequestContext({ requestId, authorization: ctx.authorization, deadline }, () => {
+        handler(call.request, ctx, stream).then(() => finish(undefined), finish);
+      });
+    },
   };
 
   for (const registration of options.services) {
@@ -138,7 +176,9 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
       stopping ??= (async () => {
         clearInterval(readinessTimer);
         setHealth('NOT_SERVING');
-        logger.info({ inFlight }, 'shutting down: draining in-flight calls');
+        logger.info({ inFlight, streams: openStreams.size }, 'shutting down: ending streams, draining in-flight calls');
+        const shuttingDown = new DomainError(status.UNAVAILABLE, 'The server is shutting down, call again', { reason: 'SHUTTING_DOWN' });
+        for (const controller of openStreams) controller.abort(shuttingDown);
         await drain(server, options.shutdownGraceMs ?? 10_000, logger);
         if (options.onShutdown) await options.onShutdown();
         logger.info('shutdown complete');
@@ -163,7 +203,24 @@ function drain(server: Server, graceMs: number, logger: Logger): Promise<void> {
   });
 }
 
-function deadlineOf(call: ServerUnaryCall<unknown, unknown>): number | undefined {
+/** Writes one message; settles when the transport took it, or rejects once the call is aborted. */
+function sendOnStream(call: ServerWritableStream<unknown, unknown>, signal: AbortSignal, message: unknown): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason as Error);
+      return;
+    }
+    const onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    call.write(message, (error: Error | null | undefined) => {
+      signal.removeEventListener('abort', onAbort);
+      if (error) reject(error);
+      else resolve();
+    });
+  });
+}
+
+function deadlineOf(call: { getDeadline(): Deadline }): number | undefined {
   const deadline = call.getDeadline();
   const ms = deadline instanceof Date ? deadline.getTime() : Number(deadline);
   return Number.isFinite(ms) && ms > 0 ? ms : undefined;

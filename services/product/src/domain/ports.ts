@@ -35,3 +35,19 @@ export interface ProductStore {
   update(id: string, changes: Partial<ProductInput>): Promise<ProductRecord>;
   archive(id: string): Promise<ProductRecord>;
 }
+
+/** Told about committed product changes by a ProductChangeFeed. Each callback runs synchronously and must not throw. */
+export interface ProductChangeSubscriber {
+  /** The feed listens: every change committed from now on reaches onChanges (until onLost). Called once. */
+  onReady(): void;
+  /** Ids of products updated or deleted (archived is an update); one id may come several times. */
+  onChanges(ids: readonly string[]): void;
+  /** The feed stopped listening, so changes may have been missed; nothing more is delivered. Called at most once. */
+  onLost(error: Error): void;
+}
+
+/** Pushes the ids of products whose stored row changed, as they are committed (src/data/product-change-feed). */
+export interface ProductChangeFeed {
+  /** Returns the unsubscribe function; safe to call more than once, and after onLost. */
+  subscribe(subscriber: ProductChangeSubscriber): () => void;
+}

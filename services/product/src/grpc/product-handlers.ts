@@ -1,12 +1,17 @@
 import { implement, invalidArgument, type ServiceRegistration } from '@shop/platform';
 import { ProductServiceService } from '@shop/proto/gen/shop/product/v1/product';
 import type { Catalog } from '../domain/catalog';
+import type { ProductChangeFeed } from '../domain/ports';
 import { inputFromProto, sortFromProto, toProto } from './mappers';
+import { relayProductChanges } from './product-change-relay';
 
 const MAX_BATCH = 100;
 
-/** ProductService: reads are open (inactive listings are admin-only), writes need the admin role. */
-export function productServiceHandlers(catalog: Catalog): ServiceRegistration {
+/**
+ * ProductService: reads are open (inactive listings are admin-only), writes need the admin role. The change feed is
+ * open like reads: it reveals only ids of products that changed, and the edge watches it without a user token.
+ */
+export function productServiceHandlers(catalog: Catalog, changes: ProductChangeFeed): ServiceRegistration {
   return implement(ProductServiceService, {
     async createProduct(request, ctx) {
       await ctx.requireAdmin();
@@ -53,6 +58,10 @@ export function productServiceHandlers(catalog: Catalog): ServiceRegistration {
     async archiveProduct(request, ctx) {
       await ctx.requireAdmin();
       return { product: toProto(await catalog.archive(request.id)) };
+    },
+
+    watchProductChanges(_request, _ctx, stream) {
+      return relayProductChanges(changes, stream);
     },
   });
 }

@@ -29,6 +29,8 @@ type Caller<D> = {
 export interface Harness {
   /** The database URL, so that a second replica can be started on the same database. */
   databaseUrl: string;
+  /** The service's gRPC port (127.0.0.1), for clients other than the callers below (e.g. streams). */
+  port: number;
   products: Caller<typeof ProductServiceService>;
   inventory: Caller<typeof InventoryServiceService>;
   token(role: Role): Promise<string>;
@@ -106,6 +108,7 @@ export async function startHarness(env: Record<string, string> = {}, replicaOf?:
 
   return {
     databaseUrl: database.url,
+    port: service.port,
     products,
     inventory,
     token,

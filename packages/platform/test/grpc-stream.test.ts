@@ -1,0 +1,160 @@
+import { once } from 'node:events';
+import { status, type ServiceError } from '@grpc/grpc-js';
+import { ProductServiceService, type WatchProductChangesResponse } from '@shop/proto/gen/shop/product/v1/product';
+import { createServiceClient } from '../src/grpc/client';
+import { breakerSnapshots } from '../src/grpc/breaker-registry';
+import { notFound, unavailable } from '../src/errors/domain-error';
+import { parseServiceError } from '../src/errors/grpc-status';
+import { implement, type ServerStream } from '../src/grpc/implement';
+import { startGrpcServer, type GrpcServerHandle } from '../src/grpc/server';
+import { runWithRequestContext } from '../src/request-context';
+import { memoryLogger } from './support';
+
+/** One server-streaming method is enough to exercise the server runner and the client factory end to end. */
+const WatchDefinition = { watchProductChanges: ProductServiceService.watchProductChanges };
+
+type Behaviour = (stream: ServerStream<WatchProductChangesResponse>) => Promise<void>;
+
+/** Waits until the handler's signal is aborted. */
+const untilAborted = (signal: AbortSignal) => (signal.aborted ? Promise.resolve() : once(signal, 'abort').then(() => undefined));
+
+describe('server-streaming calls through the platform server and client', () => {
+  let server: GrpcServerHandle;
+  let behaviour: Behaviour;
+  let handlerEnded: Promise<AbortSignal>;
+  let seenRequestIds: string[];
+  const clients: Array<{ close(): void }> = [];
+
+  const client = (breaker = { volumeThreshold: 2, errorThresholdPercentage: 50, resetTimeoutMs: 60_000 }) => {
+    const created = createServiceClient(WatchDefinition, {
+      service: `stream-${clients.length}`,
+      target: `127.0.0.1:${server.port}`,
+      logger: memoryLogger('client').logger,
+      breaker,
+    });
+    clients.push(created);
+    return created;
+  };
+
+  beforeEach(async () => {
+    seenRequestIds = [];
+    let markEnded: (signal: AbortSignal) => void = () => undefined;
+    handlerEnded = new Promise((resolve) => (markEnded = resolve));
+    server = await startGrpcServer({
+      serviceName: 'product',
+      host: '127.0.0.1',
+      port: 0,
+      logger: memoryLogger('stream-server').logger,
+      shutdownGraceMs: 30_000,
+      services: [
+        implement(WatchDefinition, {
+          async watchProductChanges(_request, ctx, stream) {
+            seenRequestIds.push(ctx.requestId);
+            try {
+              await behaviour(stream);
+            } finally {
+              markEnded(stream.signal);
+            }
+          },
+        }),
+      ],
+    });
+  });
+  afterEach(async () => {
+    clients.splice(0).forEach((created) => created.close());
+    await server.shutdown();
+  });
+
+  const collect = async (messages: AsyncIterable<WatchProductChangesResponse>) => {
+    const ids: string[][] = [];
+    for await (const message of messages) ids.push(message.productIds);
+    return ids;
+  };
+  const failureOf = async (work: Promise<unknown>) => {
+    try {
+      await work;
+    } catch (error) {
+      return { code: (error as ServiceError).code, reason: parseServiceError(error as ServiceError)?.reason };
+    }
+    throw new Error('expected a failure');
+  };
+
+  it('delivers every message in order, ends with OK, and carries the request id', async () => {
+    behaviour = async (stream) => {
+      await stream.send({ productIds: [] });
+      await stream.send({ productIds: ['a', 'b'] });
+      await stream.send({ productIds: ['c'] });
+    };
+    const messages = await runWithRequestContext({ requestId: 'req-stream-1' }, () => client().watchProductChanges({}));
+    expect(await collect(messages)).toEqual([[], ['a', 'b'], ['c']]);
+    expect(seenRequestIds).toEqual(['req-stream-1']);
+  });
+
+  it('rejects the open with the mapped status when the stream fails before its first message', async () => {
+    behaviour = async () => {
+      throw notFound('Nothing to watch');
+    };
+    expect(await failureOf(client().watchProductChanges({}))).toEqual({ code: status.NOT_FOUND, reason: 'NOT_FOUND' });
+  });
+
+  it('surfaces a failure after the first message to the iteration', async () => {
+    behaviour = async (stream) => {
+      await stream.send({ productIds: ['a'] });
+      throw unavailable('FEED_LOST', 'The change feed stopped listening');
+    };
+    const messages = await client().watchProductChanges({});
+    const seen: string[][] = [];
+    const failure = await failureOf(
+      (async () => {
+        for await (const message of messages) seen.push(message.productIds);
+      })(),
+    );
+    expect(seen).toEqual([['a']]);
+    expect(failure).toEqual({ code: status.UNAVAILABLE, reason: 'FEED_LOST' });
+  });
+
+  it("aborts the handler's signal when the caller cancels", async () => {
+    behaviour = async (stream) => {
+      await stream.send({ productIds: [] });
+      await untilAborted(stream.signal);
+    };
+    const messages = await client().watchProductChanges({});
+    messages.cancel();
+    const signal = await handlerEnded;
+    expect(signal.aborted).toBe(true);
+    expect(await failureOf(collect(messages))).toMatchObject({ code: status.CANCELLED });
+  });
+
+  it('ends the stream at its deadline, on both sides', async () => {
+    behaviour = async (stream) => {
+      await stream.send({ productIds: [] });
+      await untilAborted(stream.signal);
+    };
+    const messages = await client().watchProductChanges({}, { deadlineMs: 300 });
+    expect(await failureOf(collect(messages))).toMatchObject({ code: status.DEADLINE_EXCEEDED });
+    expect((await handlerEnded).aborted).toBe(true);
+  });
+
+  it('ends open streams with UNAVAILABLE SHUTTING_DOWN when the server shuts down, without waiting out the grace period', async () => {
+    behaviour = async (stream) => {
+      await stream.send({ productIds: [] });
+      await untilAborted(stream.signal);
+    };
+    const messages = await client().watchProductChanges({});
+    const ending = failureOf(collect(messages));
+    // The grace period is 30 s: the test would time out if shutdown waited for the stream.
+    await server.shutdown();
+    expect(await ending).toEqual({ code: status.UNAVAILABLE, reason: 'SHUTTING_DOWN' });
+  });
+
+  it('counts failed opens against the breaker, which then refuses with CIRCUIT_OPEN', async () => {
+    behaviour = async () => {
+      throw unavailable('FEED_LOST', 'The change feed is not listening');
+    };
+    const watcher = client();
+    expect(await failureOf(watcher.watchProductChanges({}))).toEqual({ code: status.UNAVAILABLE, reason: 'FEED_LOST' });
+    expect(await failureOf(watcher.watchProductChanges({}))).toEqual({ code: status.UNAVAILABLE, reason: 'FEED_LOST' });
+    expect(breakerSnapshots().find((breaker) => breaker.name === 'stream-0.watchProductChanges')?.state).toBe('open');
+    expect(await failureOf(watcher.watchProductChanges({}))).toEqual({ code: status.UNAVAILABLE, reason: 'CIRCUIT_OPEN' });
+  });
+});
