@@ -1,5 +1,6 @@
 import express, { type Express } from 'express';
 import type { Logger } from '@shop/platform';
+import type { ProductCache } from './cache/product-cache';
 import type { EdgeClients } from './clients';
 import type { AccessTokenVerifier } from './http/auth';
 import { errorHandler } from './http/error-handler';
@@ -19,6 +20,8 @@ export interface EdgeAppDeps {
   checkoutDeadlineMs?: number;
   readinessDeadlineMs?: number;
   productCacheMaxAgeSeconds?: number;
+  /** Kept honest by the product change watcher (server.ts); without it every product read asks the service. */
+  productCache?: ProductCache;
 }
 
 /** The express app with every route of the registry; no listening socket (see server.ts). */
@@ -39,6 +42,7 @@ export function createEdgeApp(deps: EdgeAppDeps): Express {
     checkoutDeadlineMs: deps.checkoutDeadlineMs ?? 15_000,
     readinessDeadlineMs: deps.readinessDeadlineMs ?? 1_000,
     productCacheMaxAgeSeconds: deps.productCacheMaxAgeSeconds ?? 30,
+    productCache: deps.productCache,
   });
   // Each route (and the unknown-route fallback) runs inside the request scope; see request-scope.ts.
   mountRoutes(app, routes, deps.verifier, scope.around);

@@ -10,6 +10,9 @@ export type ServiceName = (typeof SERVICE_NAMES)[number];
 /** Only Check: Watch is a stream, and readiness needs one answer. */
 export const HealthCheckDefinition = { check: HealthService.check };
 
+/** Longer than the watcher's renewal period (20 s), shorter than the product server's connection age (5 min). */
+export const WATCH_STREAM_DEADLINE_MS = 60_000;
+
 /** Every gRPC client the edge calls through. */
 export interface EdgeClients {
   user: ServiceClient<typeof UserServiceService>;
@@ -35,6 +38,8 @@ export function createEdgeClients({ addresses, logger, deadlineMs }: ClientSetti
     }),
     product: createServiceClient(ProductServiceService, {
       ...common, service: 'product', target: addresses.product, idempotentMethods: ['getProduct', 'batchGetProducts', 'listProducts'],
+      // The whole change stream: the watcher replaces it well before (see product-change-watcher.ts).
+      deadlinesMs: { watchProductChanges: WATCH_STREAM_DEADLINE_MS },
     }),
     inventory: createServiceClient(InventoryServiceService, {
       ...common, service: 'inventory', target: addresses.product, idempotentMethods: ['getStock', 'listStockMovements', 'getReservation'],

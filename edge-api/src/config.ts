@@ -38,6 +38,11 @@ export const configSchema = z.object({
   SHUTDOWN_GRACE_MS: env.positiveInt(10_000),
   /** max-age of public product reads. */
   PRODUCT_CACHE_MAX_AGE_SECONDS: env.nonNegativeInt(30),
+  /**
+   * Product representations the edge keeps, invalidated by the product service's change feed; 0 turns the cache
+   * and the feed watcher off.
+   */
+  PRODUCT_CACHE_ENTRIES: env.nonNegativeInt(10_000),
 });
 
 export type EdgeConfig = z.infer<typeof configSchema>;

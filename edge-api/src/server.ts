@@ -2,6 +2,8 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import { createLogger, createTokenVerifier, jwksFromUserService, type Logger } from '@shop/platform';
 import { createEdgeApp } from './app';
+import { ProductCache } from './cache/product-cache';
+import { createProductChangeWatcher, type ProductChangeWatcher } from './cache/product-change-watcher';
 import { closeEdgeClients, createEdgeClients } from './clients';
 import type { EdgeConfig } from './config';
 import { createKeyCache } from './http/key-cache';
@@ -39,6 +41,13 @@ export async function startEdge(config: EdgeConfig, options: StartEdgeOptions = 
     logger,
     deadlineMs: config.GRPC_DEADLINE_MS,
   });
+  // The cache is only as correct as its invalidation: it exists only with the watcher that feeds it.
+  let productCache: ProductCache | undefined;
+  let watcher: ProductChangeWatcher | undefined;
+  if (config.PRODUCT_CACHE_ENTRIES > 0) {
+    productCache = new ProductCache(config.PRODUCT_CACHE_ENTRIES);
+    watcher = createProductChangeWatcher({ source: clients.product, cache: productCache, logger });
+  }
   const keys = createKeyCache(jwksFromUserService(clients.user));
   const verifier = createTokenVerifier({ issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, keys: keys.refresh });
   const app = createEdgeApp({
@@ -51,6 +60,7 @@ export async function startEdge(config: EdgeConfig, options: StartEdgeOptions = 
     checkoutDeadlineMs: config.CHECKOUT_DEADLINE_MS,
     readinessDeadlineMs: config.READINESS_DEADLINE_MS,
     productCacheMaxAgeSeconds: config.PRODUCT_CACHE_MAX_AGE_SECONDS,
+    productCache,
   });
 
   const server = createServer(app);
@@ -63,6 +73,7 @@ export async function startEdge(config: EdgeConfig, options: StartEdgeOptions = 
     closeEdgeClients(clients);
     throw error;
   }
+  watcher?.start();
   const port = (server.address() as AddressInfo).port;
   const host = config.HTTP_HOST === '0.0.0.0' || config.HTTP_HOST === '::' ? '127.0.0.1' : config.HTTP_HOST;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -78,6 +89,8 @@ export async function startEdge(config: EdgeConfig, options: StartEdgeOptions = 
       grace.unref();
       await closed;
       clearTimeout(grace);
+      // Its streams go before the channel they run on; requests still draining above kept using the cache.
+      await watcher?.stop();
       closeEdgeClients(clients);
       logger.info('edge stopped');
     })());

@@ -10,6 +10,13 @@ describe('edge configuration', () => {
       ORDER_SERVICE_ADDRESS: '127.0.0.1:50053', PAYMENT_SERVICE_ADDRESS: '127.0.0.1:50054', TRUST_PROXY: false,
     });
     expect(config.GRPC_DEADLINE_MS).toBeGreaterThan(0);
+    expect(config.PRODUCT_CACHE_ENTRIES).toBe(10_000);
+  });
+
+  it('reads PRODUCT_CACHE_ENTRIES, 0 (cache and watcher off) included, and refuses a negative one', () => {
+    expect(loadEdgeConfig({ PRODUCT_CACHE_ENTRIES: '0' }).PRODUCT_CACHE_ENTRIES).toBe(0);
+    expect(loadEdgeConfig({ PRODUCT_CACHE_ENTRIES: '500' }).PRODUCT_CACHE_ENTRIES).toBe(500);
+    expect(() => loadEdgeConfig({ PRODUCT_CACHE_ENTRIES: '-1' })).toThrow(ConfigError);
   });
 
   it.each([

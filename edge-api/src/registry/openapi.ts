@@ -64,10 +64,13 @@ function commonErrors(route: Route): number[] {
 function responsesOf(route: Route): OpenApiOperation['responses'] {
   const responses: OpenApiOperation['responses'] = {};
   const { status, description, schema, contentType } = route.response;
+  const headers = route.responseHeaders
+    ? { headers: Object.fromEntries(Object.entries(route.responseHeaders).map(([name, about]) => [name, { description: about, schema: { type: 'string' } }])) }
+    : {};
   responses[String(status)] = schema || contentType
-    ? { description, content: { [contentType ?? 'application/json']: { schema: schema ? jsonSchema(schema, 'output') : { type: 'string' } } } }
-    : { description };
-  if (route.operationId === 'getProduct') responses['304'] = { description: 'Not modified (If-None-Match matched the ETag)' };
+    ? { description, content: { [contentType ?? 'application/json']: { schema: schema ? jsonSchema(schema, 'output') : { type: 'string' } } }, ...headers }
+    : { description, ...headers };
+  if (route.operationId === 'getProduct') responses['304'] = { description: 'Not modified (If-None-Match matched the ETag)', ...headers };
   const errors = new Set([...(route.errors ?? []), ...commonErrors(route)]);
   for (const code of [...errors].sort()) {
     if (String(code) in responses) continue;

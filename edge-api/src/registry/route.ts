@@ -52,6 +52,8 @@ export interface RouteDocs {
   body?: z.ZodType;
   headers?: HeaderDoc[];
   response: { status: number; description: string; schema?: z.ZodType; contentType?: string };
+  /** Headers of the success answer worth documenting: name -> description (string values). */
+  responseHeaders?: Record<string, string>;
   /** Problem statuses this route documents beyond the ones every route can answer. */
   errors?: number[];
 }

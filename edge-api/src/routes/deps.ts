@@ -1,4 +1,5 @@
 import type { JWK } from 'jose';
+import type { ProductCache } from '../cache/product-cache';
 import type { EdgeClients } from '../clients';
 
 /** What route handlers need; built once by createEdgeApp. */
@@ -9,4 +10,6 @@ export interface RouteDeps {
   checkoutDeadlineMs: number;
   readinessDeadlineMs: number;
   productCacheMaxAgeSeconds: number;
+  /** Product reads answered by the edge itself; absent when PRODUCT_CACHE_ENTRIES is 0. */
+  productCache?: ProductCache;
 }

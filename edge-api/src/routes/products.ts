@@ -1,5 +1,8 @@
 import { hash } from 'node:crypto';
 import type { Request } from 'express';
+import { z } from 'zod';
+import type { CachedProduct } from '../cache/product-cache';
+import { CACHE_STATUS, requestsFreshAnswer } from '../cache/request-directives';
 import { IdParams } from '../schemas/common';
 import { moneyFromJson } from '../mappers/common';
 import { productPatchToUpdate, productToJson, sortOrderFromJson } from '../mappers/products';
@@ -18,8 +21,32 @@ function matchesIfNoneMatch(req: Request, etag: string): boolean {
   return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
 }
 
-export function productRoutes({ clients, productCacheMaxAgeSeconds }: RouteDeps): Route[] {
+export function productRoutes({ clients, productCacheMaxAgeSeconds, productCache }: RouteDeps): Route[] {
   const cacheControl = `public, max-age=${productCacheMaxAgeSeconds}`;
+
+  /** The representation sent, as stored: the JSON, its bytes and the ETag over exactly those bytes. */
+  const fetchProduct = async (id: string): Promise<CachedProduct> => {
+    const { product } = await clients.product.getProduct({ id });
+    const body = productToJson(product);
+    const serialized = JSON.stringify(body);
+    return { body, serialized, etag: etagOf(serialized) };
+  };
+
+  const answer = (req: Request, product: CachedProduct, cacheStatus: string) => {
+    const headers = { ETag: product.etag, 'Cache-Control': cacheControl, 'Cache-Status': cacheStatus };
+    if (matchesIfNoneMatch(req, product.etag)) return { status: 304, headers };
+    return { body: product.body, serialized: product.serialized, headers };
+  };
+
+  /** A write through this edge: its own readers see it at once, without waiting for the change feed. */
+  const invalidateAfter = async <T>(id: string, write: () => Promise<T>): Promise<T> => {
+    try {
+      return await write();
+    } finally {
+      // Also after a failure: a write whose outcome is unknown (a deadline) may have been committed.
+      productCache?.invalidate(id);
+    }
+  };
   return [
     defineRoute({
       method: 'get', path: '/v1/products', operationId: 'listProducts', tags: ['products'], auth: 'optional',
@@ -44,18 +71,50 @@ export function productRoutes({ clients, productCacheMaxAgeSeconds }: RouteDeps)
     defineRoute({
       method: 'get', path: '/v1/products/{id}', operationId: 'getProduct', tags: ['products'], auth: 'optional',
       summary: 'One product (archived ones too, for past orders)',
-      description: 'Answers an ETag and a short public Cache-Control; If-None-Match with the current ETag gives 304.',
+      description: [
+        'Answers an ETag and a short public Cache-Control; If-None-Match with the current ETag gives 304.',
+        '',
+        'The edge keeps the exact representations it sent in a cache that the product service\'s change feed',
+        'invalidates (and a PATCH or DELETE through this edge at once); while the feed is not live the cache is off.',
+        'Every answer past request validation, the product service\'s problems included, carries an RFC 9211 `Cache-Status` header:',
+        '`edge; hit` (answered from the cache, no call to the product service),',
+        '`edge; fwd=uri-miss` (not cached: asked the product service, whose answer is stored when it may be),',
+        '`edge; fwd=request` (the request\'s Cache-Control had no-cache, no-store or max-age=0: asked the product',
+        'service, and the cached entry may be refreshed), `edge; fwd=bypass` (the cache is off). Errors are never cached.',
+      ].join('\n'),
       params: IdParams,
+      headers: [
+        {
+          name: 'Cache-Control', required: false, schema: z.string(),
+          description: 'no-cache, no-store or max-age=0 makes the edge ask the product service instead of answering from its cache',
+        },
+      ],
       response: { status: 200, description: 'The product', schema: ProductSchema },
+      responseHeaders: {
+        ETag: 'Strong validator of the representation sent',
+        'Cache-Status': 'RFC 9211: edge; hit | edge; fwd=uri-miss | edge; fwd=request | edge; fwd=bypass',
+      },
       errors: [404],
       handler: async ({ params, req }) => {
-        const { product } = await clients.product.getProduct({ id: params.id });
-        const body = productToJson(product);
-        const serialized = JSON.stringify(body);
-        const etag = etagOf(serialized);
-        const headers = { ETag: etag, 'Cache-Control': cacheControl };
-        if (matchesIfNoneMatch(req, etag)) return { status: 304, headers };
-        return { body, serialized, headers };
+        const cache = productCache?.enabled ? productCache : undefined;
+        const fresh = requestsFreshAnswer(req);
+        if (cache && !fresh) {
+          const hit = cache.get(params.id);
+          if (hit !== undefined) return answer(req, hit, CACHE_STATUS.hit);
+        }
+        const cacheStatus = !cache ? CACHE_STATUS.bypass : fresh ? CACHE_STATUS.request : CACHE_STATUS.miss;
+        // Set before the call, so that a failed forward's problem answer carries it too.
+        req.res?.setHeader('Cache-Status', cacheStatus);
+        if (!cache) return answer(req, await fetchProduct(params.id), cacheStatus);
+        const ticket = cache.begin(params.id);
+        let fetched: CachedProduct | undefined;
+        try {
+          fetched = await fetchProduct(params.id);
+        } finally {
+          // Without a value (the call failed) this only ends the read: errors are never stored.
+          cache.settle(ticket, fetched);
+        }
+        return answer(req, fetched, cacheStatus);
       },
     }),
     defineRoute({
@@ -84,7 +143,7 @@ export function productRoutes({ clients, productCacheMaxAgeSeconds }: RouteDeps)
       response: { status: 200, description: 'The updated product', schema: ProductSchema },
       errors: [400, 404, 409],
       handler: async ({ params, body }) => {
-        const { product } = await clients.product.updateProduct(productPatchToUpdate(params.id, body));
+        const { product } = await invalidateAfter(params.id, () => clients.product.updateProduct(productPatchToUpdate(params.id, body)));
         return { body: productToJson(product) };
       },
     }),
@@ -95,7 +154,7 @@ export function productRoutes({ clients, productCacheMaxAgeSeconds }: RouteDeps)
       response: { status: 200, description: 'The archived product', schema: ProductSchema },
       errors: [404],
       handler: async ({ params }) => {
-        const { product } = await clients.product.archiveProduct({ id: params.id });
+        const { product } = await invalidateAfter(params.id, () => clients.product.archiveProduct({ id: params.id }));
         return { body: productToJson(product) };
       },
     }),

@@ -1,6 +1,8 @@
 import { OrderStatus, type Order } from '@shop/proto/gen/shop/order/v1/order';
 import { PaymentStatus } from '@shop/proto/gen/shop/payment/v1/payment';
 import type { Product } from '@shop/proto/gen/shop/product/v1/product';
+import type { CachedProduct } from '../../src/cache/product-cache';
+import { productToJson } from '../../src/mappers/products';
 
 export const product = (id: string, overrides: Partial<Product> = {}): Product => ({
   id,
@@ -16,6 +18,12 @@ export const product = (id: string, overrides: Partial<Product> = {}): Product =
   archiveTime: undefined,
   ...overrides,
 });
+
+/** A product cache entry; `version` shows in its name and ETag, so that tests can tell versions apart. */
+export const cachedProduct = (id: string, version = 1): CachedProduct => {
+  const body = productToJson(product(id, { name: `Product ${id} v${version}` }));
+  return { body, serialized: JSON.stringify(body), etag: `"${id}-${version}"` };
+};
 
 export const order = (id: string, overrides: Partial<Order> = {}): Order => ({
   id,
