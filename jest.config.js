@@ -1,7 +1,7 @@
 // @ts-check
 // One jest run covers every workspace (`npm test`); a workspace's own `npm test` selects its project.
 // `test` holds the whole-system tests that drive the REST edge with every service running.
-const projects = ['packages/platform', 'services/user', 'services/product', 'services/payment', 'services/order', 'edge-api', 'test'];
+const projects = ['packages/platform', 'services/user', 'services/product', 'services/payment', 'services/order', 'edge-api', 'bench', 'test'];
 
 /** @type {import('jest').Config} */
 const config = {

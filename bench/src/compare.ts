@@ -1,3 +1,4 @@
+import { hitRatio, sumCounts, totalCount, type CacheStatusCounts } from './load/cache-status';
 import { runClosedLoop } from './load/closed-loop';
 import type { Measurement, Target } from './load/measurement';
 import { runOpenLoop } from './load/open-loop';
@@ -26,6 +27,10 @@ export interface TargetSummary {
   sendLagP99?: Spread;
   /** Median over rounds of CPU ms per successful request, by process. */
   cpuMsPerOk?: Record<string, number>;
+  /** When counted: the measured windows' answers by `Cache-Status` class, summed over rounds. */
+  cacheStatus?: CacheStatusCounts;
+  /** When counted: the share of answers served by the cache, per round. */
+  hitRatio?: Spread;
 }
 
 export interface Comparison {
@@ -38,6 +43,12 @@ export interface Comparison {
 }
 
 const MAX_RAMP_SECONDS = 10;
+
+/** The round's cache hits, for the progress log (only where a Cache-Status header was seen at all). */
+function roundCacheNote(m: Measurement): string {
+  if (!m.cacheStatus || (m.cacheStatus.absent ?? 0) === totalCount(m.cacheStatus)) return '';
+  return `  cache hits ${(100 * hitRatio(m.cacheStatus)).toFixed(2)}%`;
+}
 
 /** The processes whose CPU time is charged to each target's runs. */
 export type CpuWatch = Partial<Record<Target['name'], readonly Watched[]>>;
@@ -54,11 +65,20 @@ async function measure(target: Target, load: Load, seconds: number, cpu?: readon
     },
   };
   let m: Measurement;
+  const countCacheStatus = target.cacheStatus !== undefined;
   if (load.kind === 'open') {
     meterWindow.opened();
-    m = await runOpenLoop({ url: target.url, ratePerSecond: load.level, durationSeconds: seconds, next: target.next });
+    m = await runOpenLoop({ url: target.url, ratePerSecond: load.level, durationSeconds: seconds, next: target.next, countCacheStatus });
   } else {
-    m = await runClosedLoop({ url: target.url, connections: load.level, durationSeconds: seconds, rampSeconds: load.rampSeconds, next: target.next, window: meterWindow });
+    m = await runClosedLoop({
+      url: target.url,
+      connections: load.level,
+      durationSeconds: seconds,
+      rampSeconds: load.rampSeconds,
+      next: target.next,
+      window: meterWindow,
+      countCacheStatus,
+    });
   }
   meterWindow.closed();
   if (used && m.ok > 0) m.cpuMsPerOk = Object.fromEntries(Object.entries(used).map(([name, ms]) => [name, ms / m.ok]));
@@ -73,6 +93,7 @@ function medianCpu(measurements: Measurement[]): Record<string, number> | undefi
 
 function summarize(measurements: Measurement[]): TargetSummary | undefined {
   if (measurements.length === 0) return undefined;
+  const cacheStatus = sumCounts(measurements.map((m) => m.cacheStatus));
   return {
     okPerSecond: spread(measurements.map((m) => m.okPerSecond)),
     p50: spread(measurements.map((m) => m.p50)),
@@ -81,6 +102,8 @@ function summarize(measurements: Measurement[]): TargetSummary | undefined {
     errors: measurements.reduce((sum, m) => sum + m.errors, 0),
     cpuMsPerOk: medianCpu(measurements),
     sendLagP99: measurements.some((m) => m.sendLagP99 !== undefined) ? spread(measurements.map((m) => m.sendLagP99 ?? Number.NaN)) : undefined,
+    cacheStatus,
+    hitRatio: cacheStatus ? spread(measurements.map((m) => (m.cacheStatus ? hitRatio(m.cacheStatus) : Number.NaN))) : undefined,
   };
 }
 
@@ -104,7 +127,7 @@ export async function compare(targets: readonly Target[], load: Load, log: (mess
     for (const target of order) {
       const m = await measure(target, { ...load, rampSeconds: ramps.get(target.name) ?? load.rampSeconds }, load.durationSeconds, cpu[target.name]);
       results[target.name] = m;
-      log(`  round ${round + 1}/${load.rounds} ${target.name.padEnd(8)} ${m.okPerSecond.toFixed(0).padStart(6)} ok/s  p50 ${m.p50.toFixed(1)} ms  p99 ${m.p99.toFixed(1)} ms${m.non2xx + m.errors > 0 ? `  non-2xx ${m.non2xx} errors ${m.errors}` : ''}${m.sendLagP99 === undefined ? '' : `  send lag p99 ${m.sendLagP99.toFixed(1)} ms`}`);
+      log(`  round ${round + 1}/${load.rounds} ${target.name.padEnd(8)} ${m.okPerSecond.toFixed(0).padStart(6)} ok/s  p50 ${m.p50.toFixed(1)} ms  p99 ${m.p99.toFixed(1)} ms${m.non2xx + m.errors > 0 ? `  non-2xx ${m.non2xx} errors ${m.errors}` : ''}${m.sendLagP99 === undefined ? '' : `  send lag p99 ${m.sendLagP99.toFixed(1)} ms`}${roundCacheNote(m)}`);
     }
     rounds.push(results);
   }

@@ -18,10 +18,13 @@ import { startBaseline, startSystemIfReady } from './system/launch';
 import { seedCatalog } from './system/seed';
 import { watchProcesses } from './watch';
 
-const LOAD_SCENARIOS: readonly ScenarioName[] = ['read', 'search', 'checkout', 'openloop'];
+const LOAD_SCENARIOS: readonly ScenarioName[] = ['read', 'read-cached', 'search', 'checkout', 'openloop', 'openloop-cached'];
 const say = (message: string): void => console.error(`[bench] ${message}`);
 const CACHE_NOTE =
-  'the edge has no server-side product cache (it sends ETag and Cache-Control, which the load generator ignores): every figure is the uncached path';
+  'scenarios 1 and 4 send Cache-Control: no-cache, so the edge fetches every product from the product service (Cache-Status: edge; fwd=request): ' +
+  'the uncached path, every request reaches PostgreSQL. 1c and 4c send the same random ids without it and let the edge\'s product cache answer ' +
+  '(invalidated by the product service\'s change feed, on only while that feed is live); each first requests every product once to fill it, and ' +
+  'its hit ratio is counted from the Cache-Status of every answer in the measured windows. The baseline has no cache in either.';
 
 async function run(options: BenchOptions): Promise<void> {
   const startedAt = new Date().toISOString();

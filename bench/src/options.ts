@@ -14,7 +14,8 @@ export interface BenchOptions {
   scenarios: ReadonlySet<ScenarioName>;
 }
 
-export const SCENARIOS = ['read', 'search', 'checkout', 'openloop', 'memory', 'breaker'] as const;
+/** `read` and `openloop` send `Cache-Control: no-cache` (the uncached path); the `-cached` twins let the edge's cache answer. */
+export const SCENARIOS = ['read', 'read-cached', 'search', 'checkout', 'openloop', 'openloop-cached', 'memory', 'breaker'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 const DEFAULTS = {

@@ -1,10 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import type { RequestFactory } from './load/measurement';
+import type { RequestFactory, RequestSpec } from './load/measurement';
 
 const pick = <T>(values: readonly T[]): T => values[Math.floor(Math.random() * values.length)]!;
 
-/** Scenario 1: one product by a random id of the seeded catalog. */
-export const productById = (ids: readonly string[]): RequestFactory => () => ({ method: 'GET', path: `/v1/products/${pick(ids)}` });
+/**
+ * Scenarios 1 and 4 send `Cache-Control: no-cache`: the edge then fetches from the product service whatever its
+ * cache holds (`Cache-Status: edge; fwd=request`), so the figure stays the uncached path. The baseline ignores it.
+ */
+export const UNCACHED: Readonly<Record<string, string>> = { 'cache-control': 'no-cache' };
+
+/** Scenarios 1 and 4 (and their cached twins, without headers): one product by a random id of the seeded catalog. */
+export const productById =
+  (ids: readonly string[], headers?: Readonly<Record<string, string>>): RequestFactory =>
+  () => ({ method: 'GET', path: `/v1/products/${pick(ids)}`, ...(headers ? { headers: { ...headers } } : {}) });
+
+/** Every product of the catalog once, in order (fills the edge's cache before a cached scenario). */
+export const everyProduct = (ids: readonly string[]): RequestSpec[] => ids.map((id) => ({ method: 'GET', path: `/v1/products/${id}` }));
 
 /** Scenario 2: the first page of a full-text search for a word of the catalog. */
 export const searchPage = (words: readonly string[]): RequestFactory => () => ({ method: 'GET', path: `/v1/products?q=${encodeURIComponent(pick(words))}` });

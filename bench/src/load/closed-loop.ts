@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { addCount, classifyCacheStatus, headerValue, type CacheStatusClass, type CacheStatusCounts } from './cache-status';
 import type { Measurement, RequestFactory } from './measurement';
 import { latencySummary } from './percentile';
 
@@ -14,6 +15,8 @@ export interface ClosedLoopOptions {
    */
   rampSeconds: number;
   next: RequestFactory;
+  /** Count the answers of the measured window by their `Cache-Status` class. */
+  countCacheStatus?: boolean;
   /** Called when the measured window opens and closes (e.g. to meter CPU over exactly that window). */
   window?: { opened(): void; closed(): void };
 }
@@ -25,6 +28,15 @@ export function runClosedLoop(options: ClosedLoopOptions): Promise<Measurement> 
   let non2xx = 0;
   let windowStart = Number.POSITIVE_INFINITY;
   let windowEnd = Number.POSITIVE_INFINITY;
+  const cacheStatus: CacheStatusCounts | undefined = options.countCacheStatus ? {} : undefined;
+  // autocannon hands the headers to the request's onResponse and, synchronously right after, emits 'response'
+  // (which alone knows the window): the class is carried from one to the other.
+  let lastClass: CacheStatusClass | undefined;
+  const onResponse = cacheStatus
+    ? (_status: number, _body: string, _context: object, headers: Record<string, string | string[] | undefined> | undefined): void => {
+        lastClass = classifyCacheStatus(headerValue(headers ?? {}, 'cache-status'));
+      }
+    : undefined;
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       {
@@ -44,6 +56,7 @@ export function runClosedLoop(options: ClosedLoopOptions): Promise<Measurement> 
                 body: spec.body,
               };
             },
+            onResponse,
           },
         ],
       },
@@ -62,6 +75,7 @@ export function runClosedLoop(options: ClosedLoopOptions): Promise<Measurement> 
           // Connection errors and timeouts of the whole run: autocannon does not time-stamp them.
           errors: result.errors,
           durationSeconds: seconds,
+          cacheStatus,
         });
       },
     );
@@ -73,8 +87,13 @@ export function runClosedLoop(options: ClosedLoopOptions): Promise<Measurement> 
     });
     instance.on('response', (_client, statusCode, _bytes, responseTime) => {
       const now = performance.now();
-      if (now < windowStart || now > windowEnd) return;
+      if (now < windowStart || now > windowEnd) {
+        lastClass = undefined;
+        return;
+      }
       latencies.push(responseTime);
+      if (cacheStatus && lastClass) addCount(cacheStatus, lastClass);
+      lastClass = undefined;
       if (statusCode >= 200 && statusCode < 300) ok += 1;
       else non2xx += 1;
     });

@@ -1,3 +1,5 @@
+import type { CacheStatusClass, CacheStatusCounts } from './cache-status';
+
 /** One measured run of one target. Latencies in milliseconds. */
 export interface Measurement {
   /** Successful (2xx) responses per second: the figure compared. */
@@ -20,6 +22,8 @@ export interface Measurement {
   sendLagP99?: number;
   /** CPU time per successful request, by process (ms): where the work goes. */
   cpuMsPerOk?: Record<string, number>;
+  /** When the target asked for it: the answers of the measured window by their `Cache-Status` class. */
+  cacheStatus?: CacheStatusCounts;
 }
 
 /** What to send: a fresh request each time (random id, fresh Idempotency-Key...). */
@@ -36,4 +40,10 @@ export interface Target {
   name: 'edge' | 'baseline';
   url: string;
   next: RequestFactory;
+  /**
+   * Count the answers' `Cache-Status` classes over the measured window (set on both sides of the product reads, so
+   * the load generator does the same work for each). `expect`: the classes the preflight accepts when the header is
+   * present; an absent header only earns a note (a system without the cache answers none).
+   */
+  cacheStatus?: { expect?: readonly CacheStatusClass[] };
 }

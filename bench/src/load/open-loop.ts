@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { addCount, classifyCacheStatus, type CacheStatusCounts } from './cache-status';
 import type { Measurement, RequestFactory } from './measurement';
 import { latencySummary, percentile } from './percentile';
 
@@ -7,6 +8,8 @@ export interface OpenLoopOptions {
   ratePerSecond: number;
   durationSeconds: number;
   next: RequestFactory;
+  /** Count the answers by their `Cache-Status` class. */
+  countCacheStatus?: boolean;
 }
 
 const TICK_MS = 1;
@@ -26,6 +29,7 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<Measurement
   let non2xx = 0;
   let errors = 0;
   let outstanding = 0;
+  const cacheStatus: CacheStatusCounts | undefined = options.countCacheStatus ? {} : undefined;
   const total = Math.round(options.ratePerSecond * options.durationSeconds);
   const intervalMs = 1000 / options.ratePerSecond;
 
@@ -42,6 +46,7 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<Measurement
     const request = http.request(
       { host: base.hostname, port: base.port, method: spec.method, path: spec.path, headers: spec.headers, agent, timeout: TIMEOUT_MS },
       (response) => {
+        if (cacheStatus) addCount(cacheStatus, classifyCacheStatus(response.headers['cache-status']));
         response.resume();
         response.once('end', () => finish(response.statusCode));
         response.once('error', () => finish(undefined));
@@ -83,5 +88,6 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<Measurement
     errors: errors + outstanding,
     durationSeconds: options.durationSeconds,
     sendLagP99: percentile(lags, 99),
+    cacheStatus,
   };
 }

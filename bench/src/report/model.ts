@@ -1,11 +1,14 @@
 import type { BreakerResult } from '../breaker/run';
 import type { Comparison } from '../compare';
+import type { CacheStatusCounts } from '../load/cache-status';
 import type { MemoryReport } from '../memory';
 
-export type LoadScenario = 'read' | 'search' | 'checkout' | 'openloop';
+export type LoadScenario = 'read' | 'read-cached' | 'search' | 'checkout' | 'openloop' | 'openloop-cached';
 
 export interface ScenarioResult {
   title: string;
+  /** Cached scenarios: the pass that requested every product once before the warm-up, to fill the edge's cache. */
+  cacheFill?: { requests: number; ok: number; seconds: number; cacheStatus: CacheStatusCounts };
   comparison: Comparison;
 }
 
@@ -16,6 +19,9 @@ export interface TargetCheck {
   /** Undefined when the figure could not be measured in this run, or was too noisy to judge. */
   pass?: boolean;
   note?: string;
+  /** Product reads: which path the figure is of. Cached: the share of measured answers the cache served (0..1). */
+  path?: 'uncached' | 'cached';
+  hitRatio?: number;
 }
 
 export interface BenchResults {

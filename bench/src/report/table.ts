@@ -1,14 +1,16 @@
 import type { TargetSummary } from '../compare';
+import { describeCounts, totalCount } from '../load/cache-status';
 import type { Spread } from '../stats';
 import type { BenchResults } from './model';
 
 // Beyond this the open-loop sender itself was starved and its percentiles say more about the machine than the server.
 const SENDER_LAG_WARN_MS = 5;
-const W = { label: 36, ok: 24, p50: 22, p99: 26 };
+const W = { label: 40, ok: 24, p50: 26, p99: 26 };
 
 const n = (value: number, digits = 0): string =>
   Number.isFinite(value) ? value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : 'n/a';
 const range = (s: Spread, digits = 0): string => `${n(s.median, digits)} [${n(s.min, digits)}-${n(s.max, digits)}]`;
+const percent = (s: Spread): Spread => ({ median: 100 * s.median, min: 100 * s.min, max: 100 * s.max });
 
 /** CPU ms per successful request by process, and their sum. */
 function cpuLine(perProcess: Record<string, number>): string {
@@ -49,6 +51,16 @@ export function formatReport(results: BenchResults): string {
     for (const [name, summary] of [['edge', c.edge], ['baseline', c.baseline]] as const) {
       if (summary?.cpuMsPerOk) lines.push(`${''.padEnd(W.label)} ${`${name} CPU`.padEnd(12)} ${cpuLine(summary.cpuMsPerOk)}`);
     }
+    if (result.cacheFill) {
+      const fill = result.cacheFill;
+      lines.push(`${''.padEnd(W.label)} ${'cache fill'.padEnd(12)} every product once before the warm-up: ${n(fill.requests)} requests in ${n(fill.seconds, 1)} s, ${describeCounts(fill.cacheStatus)}`);
+    }
+    const counts = c.edge?.cacheStatus;
+    if (counts && totalCount(counts) > 0) {
+      const ratio = c.edge?.hitRatio;
+      const perRound = (counts.hit ?? 0) > 0 && ratio ? `; hit ratio per round ${range(percent(ratio), 2)} %` : '';
+      lines.push(`${''.padEnd(W.label)} ${'edge cache'.padEnd(12)} Cache-Status over the measured windows: ${describeCounts(counts)}${perRound}`);
+    }
     for (const [name, summary] of [['edge', c.edge], ['baseline', c.baseline]] as const) {
       if (summary?.sendLagP99 && summary.sendLagP99.median > SENDER_LAG_WARN_MS) {
         lines.push(`${''.padEnd(W.label)} note: the bench sent ${name} requests late (send lag p99 ${range(summary.sendLagP99, 1)} ms): it was short of CPU, latencies include that`);
@@ -75,9 +87,11 @@ export function formatReport(results: BenchResults): string {
   for (const line of results.baseline) lines.push(`  - ${line}`);
   lines.push('');
   lines.push('Targets (informational, medians over rounds):');
+  const width = (pick: (check: BenchResults['targets'][number]) => string): number => Math.max(0, ...results.targets.map((check) => pick(check).length));
+  const [nameWidth, goalWidth, measuredWidth] = [width((t) => t.name), width((t) => t.goal), width((t) => t.measured)];
   for (const check of results.targets) {
     const verdict = check.pass === undefined ? 'n/a' : check.pass ? 'PASS' : 'MISS';
-    lines.push(`  ${check.name.padEnd(52)} ${check.goal.padEnd(16)} ${check.measured.padEnd(16)} ${verdict}${check.note ? ` (${check.note})` : ''}`);
+    lines.push(`  ${check.name.padEnd(nameWidth)}  ${check.goal.padEnd(goalWidth)}  ${check.measured.padEnd(measuredWidth)}  ${verdict}${check.note ? ` (${check.note})` : ''}`);
   }
   return lines.join('\n');
 }

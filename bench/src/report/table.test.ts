@@ -1,0 +1,55 @@
+import type { Comparison, Load, TargetSummary } from '../compare';
+import type { CacheStatusCounts } from '../load/cache-status';
+import { spread } from '../stats';
+import type { BenchResults } from './model';
+import { formatReport } from './table';
+import { checkTargets } from './targets';
+
+const load: Load = { kind: 'closed', level: 32, durationSeconds: 8, warmupSeconds: 3, rampSeconds: 2, rounds: 2 };
+
+function summary(okPerSecond: number, cacheStatus: CacheStatusCounts, hitRatios: number[]): TargetSummary {
+  return { okPerSecond: spread([okPerSecond]), p50: spread([1]), p99: spread([2]), non2xx: 0, errors: 0, cacheStatus, hitRatio: spread(hitRatios) };
+}
+
+function comparison(edgeOk: number, cacheStatus: CacheStatusCounts, hitRatios: number[]): Comparison {
+  return { load, rounds: [], edge: summary(edgeOk, cacheStatus, hitRatios), baseline: summary(3000, { absent: 10 }, [0]), ratio: spread([edgeOk / 3000]) };
+}
+
+describe('formatReport: the product reads per path', () => {
+  const partial: Omit<BenchResults, 'targets'> = {
+    startedAt: '',
+    finishedAt: '',
+    command: 'npm run bench --',
+    machine: { cpus: 2, cpuModel: 'x', node: 'v20', platform: 'linux', memoryGb: 1 },
+    loadAverage: { atStart: 1, atEnd: 1 },
+    options: {},
+    system: { started: true },
+    baseline: [],
+    scenarios: {
+      read: { title: '1 GET /v1/products/{id} no-cache', comparison: comparison(900, { 'fwd=request': 7200 }, [0, 0]) },
+      'read-cached': {
+        title: '1c GET /v1/products/{id} edge cache',
+        cacheFill: { requests: 10_000, ok: 10_000, seconds: 11, cacheStatus: { 'fwd=uri-miss': 10_000 } },
+        comparison: comparison(2400, { hit: 19_990, 'fwd=uri-miss': 10 }, [0.999, 1]),
+      },
+    },
+    cache: 'note',
+  };
+  const text = formatReport({ ...partial, targets: checkTargets(partial) });
+
+  it('prints the cached read as its own scenario with its own ratio, fill pass and hit shares', () => {
+    expect(text).toMatch(/1c GET \/v1\/products\/\{id\} edge cache\s+edge\s+2,400/);
+    expect(text).toContain('ratio     0.80 [0.80-0.80] x');
+    expect(text).toContain('every product once before the warm-up: 10,000 requests in 11.0 s, fwd=uri-miss 100% of 10,000 answers');
+    expect(text).toContain('Cache-Status over the measured windows: hit 99.95%, fwd=uri-miss 0.05% of 20,000 answers; hit ratio per round 99.95 [99.90-100.00] %');
+  });
+
+  it('shows the uncached read as all fetched on request, without a hit ratio', () => {
+    expect(text).toContain('Cache-Status over the measured windows: fwd=request 100% of 7,200 answers\n');
+  });
+
+  it('lists the read target once per path', () => {
+    expect(text).toMatch(/product read vs baseline, uncached \(every request reaches PostgreSQL\)\s+>= 0.5x\s+0.30x\s+MISS/);
+    expect(text).toMatch(/product read vs baseline, edge cache, invalidated by the change feed\s+>= 0.5x\s+0.80x\s+PASS \(cache hits 99.95% of the measured answers\)/);
+  });
+});
