@@ -45,7 +45,7 @@ export async function startEdge(config: EdgeConfig, options: StartEdgeOptions = 
   let productCache: ProductCache | undefined;
   let watcher: ProductChangeWatcher | undefined;
   if (config.PRODUCT_CACHE_ENTRIES > 0) {
-    productCache = new ProductCache(config.PRODUCT_CACHE_ENTRIES);
+    productCache = new ProductCache(config.PRODUCT_CACHE_ENTRIES, config.PRODUCT_CACHE_TTL_SECONDS * 1_000);
     watcher = createProductChangeWatcher({ source: clients.product, cache: productCache, logger });
   }
   const keys = createKeyCache(jwksFromUserService(clients.user));

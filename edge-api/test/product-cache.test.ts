@@ -20,6 +20,26 @@ describe('product cache', () => {
     expect(cache.inFlightIds).toBe(0);
   });
 
+  it('keys ids in lower case: an upper-case read is invalidated by the feed, which names ids in lower case', () => {
+    const id = 'AB3F0C1E-0000-4000-8000-00000000000A';
+    expect(read(cache, id)).toBe(true);
+    expect(cache.get(id.toLowerCase())).toBeDefined();
+    cache.invalidate(id.toLowerCase());
+    expect(cache.get(id)).toBeUndefined();
+  });
+
+  it('answers an entry for at most maxAgeMs after it was stored', () => {
+    let now = 1_000;
+    const aging = new ProductCache(3, 60_000, () => now);
+    aging.enable();
+    read(aging, 'a');
+    now += 59_999;
+    expect(aging.get('a')).toBeDefined();
+    now += 1;
+    expect(aging.get('a')).toBeUndefined();
+    expect(aging.size).toBe(0);
+  });
+
   it('keeps at most maxEntries, evicting the least recently used', () => {
     read(cache, 'a');
     read(cache, 'b');

@@ -155,7 +155,7 @@ describe('product change watcher against a real gRPC server', () => {
   it('treats the end of a stream at its deadline as a loss and reconnects', async () => {
     const cache = new ProductCache(10);
     const disable = jest.spyOn(cache, 'disable');
-    watch(client(server.port, 300), cache);
+    watch(client(server.port, 1_000), cache);
     await waitFor(() => cache.enabled);
     stored(cache, 'a');
     await waitFor(() => disable.mock.calls.length > 0);
@@ -177,6 +177,19 @@ describe('product change watcher against a real gRPC server', () => {
     // Any live stream's ids count, the newest one's included.
     await streams.at(-1)!.send(['a']);
     await waitFor(() => cache.get('a') === undefined);
+  });
+
+  it('clears the cache when any live stream ends unexpectedly, even while another one keeps it on', async () => {
+    const cache = new ProductCache(10);
+    // Renewals pile up (nothing is retired): several confirmed streams are live at once.
+    watch(client(), cache, { renewEveryMs: 50, handoverMs: 600_000 });
+    await waitFor(() => cache.enabled && streams.length >= 2);
+    stored(cache, 'a');
+    // The oldest may have missed changes before it failed; the others only cover what came after they confirmed.
+    streams[0]!.fail(unavailable('CHANGE_FEED_LOST', 'The change feed stopped listening'));
+    await waitFor(() => cache.get('a') === undefined);
+    expect(cache.enabled).toBe(true);
+    expect(stored(cache, 'a')).toBe(true);
   });
 
   it('keeps the cache off, quietly, against a product service without the method (UNIMPLEMENTED)', async () => {

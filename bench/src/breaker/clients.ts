@@ -1,8 +1,8 @@
-import { Client, credentials, Metadata, type ChannelOptions } from '@grpc/grpc-js';
-import { createLogger, createServiceClient, REQUEST_ID_HEADER, runWithRequestContext } from '@shop/platform';
+import { Client, credentials, Metadata } from '@grpc/grpc-js';
+import { createLogger, createServiceClient, currentRequestContext, REQUEST_ID_HEADER, SERVICE_CHANNEL_OPTIONS } from '@shop/platform';
 import { ProductServiceService } from '@shop/proto/gen/shop/product/v1/product';
 
-export type Call = () => Promise<void>;
+export type Call = () => Promise<unknown>;
 
 export interface BenchClient {
   call: Call;
@@ -10,28 +10,25 @@ export interface BenchClient {
 }
 
 const DEADLINE_MS = 2_000;
-// The platform client's channel settings, so that the channel is not what differs.
-const CHANNEL_OPTIONS: ChannelOptions = {
-  'grpc.keepalive_time_ms': 30_000,
-  'grpc.keepalive_timeout_ms': 10_000,
-  'grpc.enable_channelz': 0,
-  'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
-};
-const REQUEST = { id: '00000000-0000-4000-8000-000000000001' };
-// Both clients send the same metadata: the platform's comes from the request context, the plain one's by hand.
-const REQUEST_ID = 'bench-request-0001';
+export const REQUEST = { id: '00000000-0000-4000-8000-000000000001' };
 
-/** A bare grpc-js unary call with a deadline and a request id: what a call costs without the platform. */
+/**
+ * A bare grpc-js unary call as any careful caller writes it: the platform's channel settings (imported, so the
+ * channel is never what differs), a deadline as an epoch number (the form the platform passes), and the request
+ * id read from the request context and sent as metadata. What it lacks is exactly what the platform adds: the
+ * breaker and its bookkeeping, deadline capping, authorization and trace forwarding, retry plumbing.
+ */
 export function plainClient(target: string): BenchClient {
-  const channel = new Client(target, credentials.createInsecure(), CHANNEL_OPTIONS);
-  const method = ProductServiceService.getProduct;
+  const channel = new Client(target, credentials.createInsecure(), { ...SERVICE_CHANNEL_OPTIONS });
+  const { path, requestSerialize, responseDeserialize } = ProductServiceService.getProduct;
   return {
     call: () =>
       new Promise((resolve, reject) => {
         const metadata = new Metadata();
-        metadata.set(REQUEST_ID_HEADER, REQUEST_ID);
-        channel.makeUnaryRequest(method.path, method.requestSerialize, method.responseDeserialize, REQUEST, metadata, { deadline: new Date(Date.now() + DEADLINE_MS) }, (error) =>
-          error ? reject(error) : resolve(),
+        const requestId = currentRequestContext()?.requestId;
+        if (requestId) metadata.set(REQUEST_ID_HEADER, requestId);
+        channel.makeUnaryRequest(path, requestSerialize, responseDeserialize, REQUEST, metadata, { deadline: Date.now() + DEADLINE_MS }, (error, response) =>
+          error ? reject(error) : resolve(response),
         );
       }),
     close: () => channel.close(),
@@ -48,9 +45,7 @@ export function platformClient(target: string): BenchClient {
     idempotentMethods: ['getProduct'],
   });
   return {
-    call: async () => {
-      await runWithRequestContext({ requestId: REQUEST_ID }, () => client.getProduct(REQUEST));
-    },
+    call: () => client.getProduct(REQUEST),
     close: () => client.close(),
   };
 }

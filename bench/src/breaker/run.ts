@@ -1,106 +1,124 @@
+import os from 'node:os';
 import path from 'node:path';
 import { findFreePort, REPO_ROOT } from '@shop/platform/src/db';
 import { startNodeProcess } from '../system/child';
 import { spread, type Spread } from '../stats';
-import { plainClient, platformClient, type BenchClient } from './clients';
+import { medianInterval } from './median-interval';
+import { ROUND_LINE_PREFIX, type ClientTotals, type RoundFigures, type RoundPlan } from './measure';
 
-const SLICES_PER_ROUND = 8;
+/** Each of the bench's rounds becomes this many short breaker rounds: more rounds, each less exposed to a burst. */
+const ROUNDS_PER_BENCH_ROUND = 4;
+// Short slices: the load of a neighbour on the shared machine changes within a second, and the closer in time the
+// two clients' slices are, the more alike what they meet (at 50 ms, the ramp-down at each slice's end weighs).
+const SLICE_MS = 100;
 
 export interface BreakerResult {
   concurrency: number;
+  /** Seconds of each round (both clients together). */
   durationSeconds: number;
-  plainPerSecond: Spread;
-  platformPerSecond: Spread;
-  /** Per round: 1 - platform/plain, in percent (negative when the platform client happened to be faster). */
+  rounds: number;
+  /** Each round: this many pairs of slices, the clients alternating (AB, BA, ...) slice by slice. */
+  pairsPerRound: number;
+  sliceMs: number;
+  /**
+   * The breaker overhead: per round, the platform client's CPU per call over the plain client's, minus one, in
+   * percent. The calling process's CPU time per call: waiting for a core on the shared machine costs no CPU
+   * time, and the difference is exactly what the platform's wrapper adds to each call.
+   */
   overheadPercent: Spread;
   /**
-   * Client-side CPU per call (µs) of each client: steadier than throughput on a shared machine (waiting for a
-   * core costs no CPU time), and the difference is exactly what the wrapper adds.
+   * Where the median of overheadPercent lies with about 95% confidence, from the rounds' order statistics (no
+   * assumption about the noise's distribution): the figure to judge the target by. The min..max range widens with
+   * every round added, this interval narrows.
    */
+  overheadMedianInterval: { low: number; high: number };
+  /** Per round: 1 - platform calls/s over plain calls/s, in percent (negative when the platform happened to be faster). */
+  throughputOverheadPercent: Spread;
+  plainPerSecond: Spread;
+  platformPerSecond: Spread;
   plainCpuUsPerCall: Spread;
   platformCpuUsPerCall: Spread;
+  /** 1-minute load average of the machine when the micro-benchmark started and ended: the noise it ran in. */
+  loadAverage: { atStart: number; atEnd: number };
 }
 
-interface SliceResult {
-  perSecond: number;
-  cpuUsPerCall: number;
+export function planFor(benchRounds: number, seconds: number, concurrency: number): RoundPlan {
+  const rounds = benchRounds * ROUNDS_PER_BENCH_ROUND;
+  // The same measuring time as `benchRounds` rounds of `seconds` per client, cut into more, shorter rounds.
+  const pairsPerRound = Math.max(1, Math.round((benchRounds * seconds * 1000) / rounds / SLICE_MS));
+  return { rounds, pairsPerRound, sliceMs: SLICE_MS, concurrency };
 }
 
-/** Calls as fast as `concurrency` callers can for `seconds`: calls per second and this process's CPU per call. */
-async function saturate(client: BenchClient, concurrency: number, seconds: number): Promise<SliceResult> {
-  const until = performance.now() + seconds * 1000;
-  const cpuBefore = process.cpuUsage();
-  let done = 0;
-  const worker = async (): Promise<void> => {
-    while (performance.now() < until) {
-      await client.call();
-      done += 1;
+const cpuPerCall = (totals: ClientTotals): number => totals.cpuUs / Math.max(1, totals.calls);
+const perSecond = (totals: ClientTotals): number => totals.calls / (totals.ms / 1000);
+
+/** Reads the client process's round lines off its stdout as they come. */
+function collectRounds(stdout: NodeJS.ReadableStream, onRound: (figures: RoundFigures) => void): void {
+  let pending = '';
+  stdout.on('data', (chunk: Buffer) => {
+    pending += chunk.toString('utf8');
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) {
+      if (!line.startsWith(ROUND_LINE_PREFIX)) continue;
+      // A garbled line is a missing round (the count is checked at the end), never an exception in a stream handler.
+      try {
+        onRound(JSON.parse(line.slice(ROUND_LINE_PREFIX.length)) as RoundFigures);
+      } catch {
+        continue;
+      }
     }
-  };
-  const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const cpu = process.cpuUsage(cpuBefore);
-  return { perSecond: done / ((performance.now() - started) / 1000), cpuUsPerCall: (cpu.user + cpu.system) / Math.max(1, done) };
-}
-
-async function waitUntilAnswering(client: BenchClient, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await client.call();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
+  });
 }
 
 /**
- * Micro-benchmark of the platform client against a plain grpc-js call to the same in-memory gRPC server (its own
- * process): the difference is what the breaker, deadline and metadata handling cost per call.
+ * Micro-benchmark of the platform client against a plain grpc-js call. Both call the same in-memory gRPC server
+ * (its own process, so its CPU is no client's) from one client process of their own (so that the CPU measured
+ * is the clients' and nothing else's), in many short interleaved slices.
  */
-export async function runBreakerBenchmark(rounds: number, seconds: number, concurrency: number, log: (message: string) => void): Promise<BreakerResult> {
+export async function runBreakerBenchmark(benchRounds: number, seconds: number, concurrency: number, log: (message: string) => void, plan = planFor(benchRounds, seconds, concurrency)): Promise<BreakerResult> {
+  const benchDir = path.join(REPO_ROOT, 'bench');
+  const loadAtStart = os.loadavg()[0] ?? Number.NaN;
   const port = await findFreePort();
-  const server = startNodeProcess('grpc-echo', path.join(REPO_ROOT, 'bench'), 'src/breaker/echo-server.ts', { ...process.env, ECHO_PORT: String(port) });
-  const target = `127.0.0.1:${port}`;
-  const plain = plainClient(target);
-  const platform = platformClient(target);
+  const server = startNodeProcess('grpc-echo', benchDir, 'src/breaker/echo-server.ts', { ...process.env, ECHO_PORT: String(port) });
+  let caller: ReturnType<typeof startNodeProcess> | undefined;
   try {
-    await waitUntilAnswering(plain, 30_000);
-    await saturate(plain, concurrency, 1);
-    await saturate(platform, concurrency, 1);
-    const plainRates: number[] = [];
-    const platformRates: number[] = [];
-    const overheads: number[] = [];
-    const plainCpu: number[] = [];
-    const platformCpu: number[] = [];
-    const sliceSeconds = seconds / SLICES_PER_ROUND;
-    for (let round = 0; round < rounds; round++) {
-      // Many short alternating slices per round: a neighbour's burst on the shared machine hits both clients alike.
-      const plainSlices: SliceResult[] = [];
-      const platformSlices: SliceResult[] = [];
-      for (let slice = 0; slice < SLICES_PER_ROUND; slice++) {
-        const plainFirst = slice % 2 === 0;
-        const first = await saturate(plainFirst ? plain : platform, concurrency, sliceSeconds);
-        const second = await saturate(plainFirst ? platform : plain, concurrency, sliceSeconds);
-        plainSlices.push(plainFirst ? first : second);
-        platformSlices.push(plainFirst ? second : first);
-      }
-      const mean = (slices: SliceResult[], pick: (slice: SliceResult) => number) => slices.reduce((sum, slice) => sum + pick(slice), 0) / slices.length;
-      const plainRate = mean(plainSlices, (slice) => slice.perSecond);
-      const platformRate = mean(platformSlices, (slice) => slice.perSecond);
-      plainCpu.push(mean(plainSlices, (slice) => slice.cpuUsPerCall));
-      platformCpu.push(mean(platformSlices, (slice) => slice.cpuUsPerCall));
-      plainRates.push(plainRate);
-      platformRates.push(platformRate);
-      overheads.push((1 - platformRate / plainRate) * 100);
-      log(`  round ${round + 1}/${rounds} plain ${plainRate.toFixed(0)} calls/s, platform ${platformRate.toFixed(0)} calls/s, overhead ${(overheads[round] ?? 0).toFixed(1)}%; client CPU per call plain ${(plainCpu[round] ?? 0).toFixed(0)} µs, platform ${(platformCpu[round] ?? 0).toFixed(0)} µs`);
-    }
-    return { concurrency, durationSeconds: seconds, plainPerSecond: spread(plainRates), platformPerSecond: spread(platformRates), overheadPercent: spread(overheads), plainCpuUsPerCall: spread(plainCpu), platformCpuUsPerCall: spread(platformCpu) };
+    caller = startNodeProcess('breaker-client', benchDir, 'src/breaker/client-process.ts', {
+      ...process.env,
+      BREAKER_TARGET: `127.0.0.1:${port}`,
+      BREAKER_WARMUP_MS: String(Math.max(2_000, plan.sliceMs * 8)),
+      BREAKER_ROUNDS: String(plan.rounds),
+      BREAKER_PAIRS: String(plan.pairsPerRound),
+      BREAKER_SLICE_MS: String(plan.sliceMs),
+      BREAKER_CONCURRENCY: String(plan.concurrency),
+    });
+    const rounds: RoundFigures[] = [];
+    collectRounds(caller.process.stdout!, (figures) => {
+      rounds.push(figures);
+      const [plain, platform] = [cpuPerCall(figures.plain), cpuPerCall(figures.platform)];
+      log(`  round ${rounds.length}/${plan.rounds}: client CPU per call plain ${plain.toFixed(1)} µs, platform ${platform.toFixed(1)} µs (${((platform / plain - 1) * 100).toFixed(1)}%); plain ${perSecond(figures.plain).toFixed(0)} calls/s, platform ${perSecond(figures.platform).toFixed(0)} calls/s`);
+    });
+    const exit = await caller.exited;
+    if (exit !== 'code 0' || rounds.length !== plan.rounds) throw new Error(`breaker client process ended with ${exit} after ${rounds.length} rounds:\n${caller.tail()}`);
+    const each = (pick: (figures: RoundFigures) => number): Spread => spread(rounds.map(pick));
+    const overheads = rounds.map((figures) => (cpuPerCall(figures.platform) / cpuPerCall(figures.plain) - 1) * 100);
+    return {
+      concurrency: plan.concurrency,
+      durationSeconds: (plan.pairsPerRound * 2 * plan.sliceMs) / 1000,
+      rounds: plan.rounds,
+      pairsPerRound: plan.pairsPerRound,
+      sliceMs: plan.sliceMs,
+      overheadPercent: spread(overheads),
+      overheadMedianInterval: medianInterval(overheads),
+      throughputOverheadPercent: each((figures) => (1 - perSecond(figures.platform) / perSecond(figures.plain)) * 100),
+      plainPerSecond: each((figures) => perSecond(figures.plain)),
+      platformPerSecond: each((figures) => perSecond(figures.platform)),
+      plainCpuUsPerCall: each((figures) => cpuPerCall(figures.plain)),
+      platformCpuUsPerCall: each((figures) => cpuPerCall(figures.platform)),
+      loadAverage: { atStart: loadAtStart, atEnd: os.loadavg()[0] ?? Number.NaN },
+    };
   } finally {
-    plain.close();
-    platform.close();
+    await caller?.stop(5_000);
     await server.stop(5_000);
   }
 }

@@ -78,7 +78,8 @@ export function formatReport(results: BenchResults): string {
     const b = results.breaker;
     lines.push('');
     lines.push(`Breaker micro-benchmark (${b.concurrency} concurrent calls, ${b.durationSeconds}s rounds, in-memory gRPC server in its own process):`);
-    lines.push(`  plain grpc-js ${range(b.plainPerSecond)} calls/s; platform createServiceClient ${range(b.platformPerSecond)} calls/s; overhead ${range(b.overheadPercent, 1)} %`);
+    lines.push(`  overhead (client CPU per call) ${range(b.overheadPercent, 1)} %, median within ${b.overheadMedianInterval.low.toFixed(1)}..${b.overheadMedianInterval.high.toFixed(1)} %; throughput overhead ${range(b.throughputOverheadPercent, 1)} % (load average ${b.loadAverage.atStart.toFixed(1)} -> ${b.loadAverage.atEnd.toFixed(1)})`);
+    lines.push(`  plain grpc-js ${range(b.plainPerSecond)} calls/s; platform createServiceClient ${range(b.platformPerSecond)} calls/s`);
     lines.push(`  client CPU per call: plain ${range(b.plainCpuUsPerCall)} µs, platform ${range(b.platformCpuUsPerCall)} µs`);
   }
   lines.push('');

@@ -8,6 +8,12 @@ export interface CachedProduct {
   etag: string;
 }
 
+/**
+ * Product ids are UUIDs, which the product service accepts in any case, while the change feed always names them in
+ * lower case: one key per product, or an upper-case read would be stored where no invalidation ever reaches it.
+ */
+const keyOf = (id: string): string => id.toLowerCase();
+
 /** One read in flight: taken before the gRPC call, handed back with its answer (or nothing) to settle(). */
 export interface ReadTicket {
   readonly id: string;
@@ -33,14 +39,25 @@ interface InFlight {
  * may carry a value from before the change, so settle() drops it instead of storing it.
  */
 export class ProductCache {
-  private readonly entries = new Map<string, CachedProduct>();
+  private readonly entries = new Map<string, { value: CachedProduct; storedAt: number }>();
   private readonly inFlight = new Map<string, InFlight>();
   private enabledNow = false;
   /** Bumped by disable(): tickets of another epoch never store and never touch `inFlight` (cleared with it). */
   private epoch = 0;
 
-  constructor(readonly maxEntries: number) {
+  /**
+   * @param maxAgeMs how long an entry may answer at most. Invalidation is what keeps entries right; the age limit
+   * only bounds the damage should a change ever not reach invalidate() (a change feed that died silently and is
+   * not noticed yet by its heartbeat, a handover between product replicas, a TRUNCATE, writes with triggers off).
+   * @param now the clock, for tests.
+   */
+  constructor(
+    readonly maxEntries: number,
+    readonly maxAgeMs: number = Number.POSITIVE_INFINITY,
+    private readonly now: () => number = Date.now,
+  ) {
     if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError('a product cache holds at least one entry');
+    if (!(maxAgeMs > 0)) throw new RangeError('a product cache entry must live a positive time');
   }
 
   get enabled(): boolean {
@@ -73,17 +90,20 @@ export class ProductCache {
   }
 
   /** A hit refreshes the entry's recency. */
-  get(id: string): CachedProduct | undefined {
+  get(anyCaseId: string): CachedProduct | undefined {
     if (!this.enabledNow) return undefined;
+    const id = keyOf(anyCaseId);
     const entry = this.entries.get(id);
     if (entry === undefined) return undefined;
     this.entries.delete(id);
+    if (this.now() - entry.storedAt >= this.maxAgeMs) return undefined;
     this.entries.set(id, entry);
-    return entry;
+    return entry.value;
   }
 
   /** Call before asking the product service; every ticket must be settled once, with or without a value. */
-  begin(id: string): ReadTicket {
+  begin(anyCaseId: string): ReadTicket {
+    const id = keyOf(anyCaseId);
     // Not tracked: what it fetches may predate a change no feed reported, whenever the cache is enabled again.
     if (!this.enabledNow) return { id, epoch: -1, generation: 0 };
     let reads = this.inFlight.get(id);
@@ -109,7 +129,8 @@ export class ProductCache {
   }
 
   /** The product changed: drop its entry, and keep the reads of it in flight from storing what they fetched. */
-  invalidate(id: string): void {
+  invalidate(anyCaseId: string): void {
+    const id = keyOf(anyCaseId);
     this.entries.delete(id);
     const reads = this.inFlight.get(id);
     if (reads !== undefined) reads.generation += 1;
@@ -117,7 +138,7 @@ export class ProductCache {
 
   private store(id: string, value: CachedProduct): void {
     this.entries.delete(id);
-    this.entries.set(id, value);
+    this.entries.set(id, { value, storedAt: this.now() });
     if (this.entries.size > this.maxEntries) {
       // The first key in insertion order is the least recently used.
       const oldest = this.entries.keys().next();

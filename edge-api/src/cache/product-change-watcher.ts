@@ -177,10 +177,16 @@ export function createProductChangeWatcher(options: ProductChangeWatcherOptions)
     }
     if (stopped || live.retired) return;
     lives.delete(live);
-    // Ended by the server or its deadline. Another confirmed stream still covers every change; without one,
-    // changes may be missed from now on, so nothing cached can be trusted.
-    if (lives.size > 0) return;
+    // Ended by the server or its deadline: it may have missed changes for some time before it ended (a LISTEN
+    // session that died silently is only noticed by the feed's heartbeat), and another live stream only covers
+    // changes committed after it confirmed. So what is cached is dropped either way; if another confirmed stream
+    // is live, storing resumes at once (reads in flight are still dropped, by the epoch).
     cache.disable();
+    if (lives.size > 0) {
+      cache.enable();
+      logger.info({ cache: 'product', ...(failure === undefined ? { ended: 'ok' } : failureDetails(failure)) }, 'a product change stream ended: product cache flushed');
+      return;
+    }
     failures += 1;
     reportDown('product change feed lost: product cache off', failure === undefined ? { ended: 'ok' } : failureDetails(failure));
     // An open in flight (a renewal) confirms or fails on its own; otherwise reconnect now rather than at renewal.

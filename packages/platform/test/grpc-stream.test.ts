@@ -97,6 +97,11 @@ describe('server-streaming calls through the platform server and client', () => 
     expect(await failureOf(client().watchProductChanges({}))).toEqual({ code: status.NOT_FOUND, reason: 'NOT_FOUND' });
   });
 
+  it('rejects the open as UNAVAILABLE when the stream ends OK without any message (nothing was confirmed)', async () => {
+    behaviour = async () => undefined;
+    expect(await failureOf(client().watchProductChanges({}))).toMatchObject({ code: status.UNAVAILABLE });
+  });
+
   it('surfaces a failure after the first message to the iteration', async () => {
     behaviour = async (stream) => {
       await stream.send({ productIds: ['a'] });
@@ -130,7 +135,7 @@ describe('server-streaming calls through the platform server and client', () => 
       await stream.send({ productIds: [] });
       await untilAborted(stream.signal);
     };
-    const messages = await client().watchProductChanges({}, { deadlineMs: 300 });
+    const messages = await client().watchProductChanges({}, { deadlineMs: 2_000 });
     expect(await failureOf(collect(messages))).toMatchObject({ code: status.DEADLINE_EXCEEDED });
     expect((await handlerEnded).aborted).toBe(true);
   });

@@ -129,7 +129,8 @@ describe('product change feed', () => {
   it('notices a session that went silent through its heartbeat, tells every subscriber once, and reconnects for the next', async () => {
     const proxy = await blackHoleProxy(new URL(database.url));
     try {
-      const feed = feedOn(proxy.url, { intervalMs: 100, timeoutMs: 300 });
+      // A timeout well above a loaded machine's query time: only the black hole may trip it.
+      const feed = feedOn(proxy.url, { intervalMs: 100, timeoutMs: 1_000 });
       const one = recorder();
       const two = recorder();
       feed.subscribe(one.subscriber);
@@ -146,7 +147,8 @@ describe('product change feed', () => {
       feed.subscribe(again.subscriber);
       await again.ready;
       await sql.query(`SELECT pg_notify('product_changes', 'after')`);
-      while (again.changes.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      while (again.changes.length === 0 && again.counts.lost === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(again.counts.lost).toBe(0);
       expect(again.changes).toEqual(['after']);
     } finally {
       await proxy.close();

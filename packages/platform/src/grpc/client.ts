@@ -67,6 +67,8 @@ const BUSINESS_CODES = new Set<status>([
   status.OUT_OF_RANGE,
   status.UNAUTHENTICATED,
   status.RESOURCE_EXHAUSTED,
+  // The callee runs but lacks the method (an older version): retrying harder will not help, and it is not unwell.
+  status.UNIMPLEMENTED,
 ]);
 
 export const isBusinessError = (error: unknown): boolean =>

@@ -1,4 +1,4 @@
-import type { Client, Metadata } from '@grpc/grpc-js';
+import { Metadata, status, type Client, type ServiceError } from '@grpc/grpc-js';
 import type { AnyMethodDefinition } from './method-types';
 
 /** The messages of a server-streaming call. Iterating throws the call's error if it ends with one. */
@@ -23,7 +23,9 @@ export function openResponseStream(
   // A Readable's own async iterator: it listens for 'error' from the start, so nothing is unhandled between reads.
   const messages: AsyncIterator<unknown> = call[Symbol.asyncIterator]();
   return messages.next().then((first) => {
-    let firstPending = !first.done;
+    // Ending OK before any message confirms nothing: to the caller and its breaker, the callee did not answer.
+    if (first.done) throw endedEarly(method.path);
+    let firstPending = true;
     return {
       cancel: () => call.cancel(),
       [Symbol.asyncIterator]: (): AsyncIterator<unknown> => ({
@@ -39,4 +41,9 @@ export function openResponseStream(
       }),
     };
   });
+}
+
+function endedEarly(path: string): ServiceError {
+  const details = `${path} ended before its first message`;
+  return Object.assign(new Error(details), { code: status.UNAVAILABLE, details, metadata: new Metadata() });
 }
