@@ -69,7 +69,7 @@ export async function runLoadScenarios(
     let cacheFill: ScenarioResult['cacheFill'];
     if (fillCache && endpoints.edgeUrl) {
       // Every id once, so that the measured window is the steady state and not the cache filling up (see prime()).
-      // Again before each cached scenario: entries expire (the edge's PRODUCT_CACHE_TTL_SECONDS, 60 s by default).
+      // Again before each cached scenario: entries expire (the edge's PRODUCT_CACHE_TTL_SECONDS, 300 s by default).
       const primed = await prime(endpoints.edgeUrl, everyProduct(catalog.productIds), options.connections);
       log(`  filled the edge's cache: ${primed.sent.toLocaleString('en-US')} products once each in ${primed.seconds.toFixed(1)} s (${describeCounts(primed.cacheStatus)})`);
       cacheFill = { requests: primed.sent, ok: primed.ok, seconds: primed.seconds, cacheStatus: primed.cacheStatus };

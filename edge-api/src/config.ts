@@ -44,7 +44,7 @@ export const configSchema = z.object({
    */
   PRODUCT_CACHE_ENTRIES: env.nonNegativeInt(10_000),
   /** Longest an edge-cached product answers, a bound should an invalidation ever be missed (see ProductCache). */
-  PRODUCT_CACHE_TTL_SECONDS: env.positiveInt(60),
+  PRODUCT_CACHE_TTL_SECONDS: env.positiveInt(300),
 });
 
 export type EdgeConfig = z.infer<typeof configSchema>;
