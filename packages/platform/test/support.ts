@@ -1,28 +1,10 @@
-import { Writable } from 'node:stream';
 import { PaymentServiceService, type GetPaymentResponse } from '@shop/proto/gen/shop/payment/v1/payment';
 import { notFound, unavailable } from '../src/errors/domain-error';
 import { implement } from '../src/grpc/implement';
 import { startGrpcServer } from '../src/grpc/server';
-import { createLogger, type Logger } from '../src/logger';
+import { memoryLogger } from '../src/testing/memory-logger';
 
-/** A real logger whose JSON lines the test can read back. */
-export function memoryLogger(service = 'test'): { logger: Logger; lines: () => Array<Record<string, unknown>> } {
-  const chunks: string[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      chunks.push(chunk.toString('utf8'));
-      callback();
-    },
-  });
-  const logger = createLogger({ service, level: 'debug', destination });
-  const lines = () =>
-    chunks
-      .join('')
-      .split('\n')
-      .filter((line) => line.trim() !== '')
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-  return { logger, lines };
-}
+export { memoryLogger };
 
 export const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
