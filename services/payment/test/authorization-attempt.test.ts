@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { PaymentStatus } from '@shop/proto/gen/shop/payment/v1/payment';
 import { cardFingerprint, requestFingerprint } from '../src/domain/fingerprint';
-import { authorizeRequest, eventually, failure, rid, startHarness, status, type Harness } from './support';
+import { authorizeRequest, eventually, failure, rid, startHarness, status, type Harness, type PaymentCaller } from './support';
+import { giveUpDuringProcessorCall } from './support-give-up';
 
 // Each suite starts a server over a fresh database, and the machine is shared: hooks and tests get room.
 jest.setTimeout(30_000);
@@ -17,10 +18,15 @@ interface PaymentRow extends Record<string, unknown> {
 
 describe('an authorization is recorded before the processor is asked', () => {
   let harness: Harness;
+  // Replicas over the same database: one whose processor takes seconds, long enough to look at the database while
+  // it works however loaded the machine; one whose processor answers no call before its caller gives up.
+  let slow: PaymentCaller;
+  let unanswered: PaymentCaller;
 
   beforeAll(async () => {
-    // The processor takes long enough to look at the database while it works.
     harness = await startHarness({ PROCESSOR_LATENCY_MS: '600', CARD_FINGERPRINT_SECRET: SECRET });
+    slow = await harness.replica({ PROCESSOR_LATENCY_MS: '3000', CARD_FINGERPRINT_SECRET: SECRET });
+    unanswered = await harness.replica({ PROCESSOR_LATENCY_MS: '600000', CARD_FINGERPRINT_SECRET: SECRET });
   });
 
   afterAll(async () => {
@@ -32,7 +38,7 @@ describe('an authorization is recorded before the processor is asked', () => {
 
   it('as a PENDING payment that no read returns, which becomes the payment', async () => {
     const request = authorizeRequest({ amountMinor: 1_500n });
-    const call = harness.payments.authorizePayment(request);
+    const call = slow.authorizePayment(request);
     const pending = await eventually(async () => (await paymentsOf(request.orderId))[0], 'the recorded attempt');
     expect(pending).toMatchObject({ status: 'PENDING', card_brand: 'visa', card_last4: '4242' });
     // Not a payment yet: neither GetPayment nor ListPayments shows it, and its key is still in progress.
@@ -51,7 +57,7 @@ describe('an authorization is recorded before the processor is asked', () => {
 
   it('a movement aimed at an attempt finds no payment and leaves the attempt alone', async () => {
     const request = authorizeRequest();
-    const call = harness.payments.authorizePayment(request);
+    const call = slow.authorizePayment(request);
     const pending = await eventually(async () => (await paymentsOf(request.orderId))[0], 'the recorded attempt');
     const movements = [
       () => harness.payments.capturePayment({ requestId: rid('cap'), paymentId: pending.id }),
@@ -95,15 +101,12 @@ describe('an authorization is recorded before the processor is asked', () => {
   });
 
   it('an attempt whose processor call timed out is kept, and a retry of the same request settles it once', async () => {
-    const request = authorizeRequest();
-    const error = await failure(harness.payments.authorizePayment(request, { deadlineMs: 200 }));
-    expect(error.code).toBe(status.DEADLINE_EXCEEDED);
     // The processor may have approved before the timeout: the attempt and its key stay, the key's lease cut short.
-    await eventually(async () => {
-      const rows = await harness.query<{ locked_until: Date }>('SELECT locked_until FROM idempotency_keys WHERE request_id = $1', [request.requestId]);
-      const row = rows[0];
-      return row !== undefined && row.locked_until.getTime() <= Date.now() ? true : undefined;
-    }, 'the key to be held for a retry');
+    const request = await giveUpDuringProcessorCall(
+      harness,
+      async () => authorizeRequest(),
+      (attempt, settings) => unanswered.authorizePayment(attempt, settings),
+    );
     const [pending] = await paymentsOf(request.orderId);
     expect(pending?.status).toBe('PENDING');
     expect(await harness.query('SELECT state::text AS state FROM idempotency_keys WHERE request_id = $1', [request.requestId]))

@@ -1,6 +1,6 @@
 import { PaymentStatus } from '@shop/proto/gen/shop/payment/v1/payment';
 import { cardFingerprint, requestFingerprint } from '../src/domain/fingerprint';
-import { authorizeRequest, card, failure, rid, startHarness, status, TEST_CARD, usd, type Harness } from './support';
+import { authorizeRequest, card, eventually, failure, rid, startHarness, status, TEST_CARD, usd, type Harness } from './support';
 
 // Each suite starts a server over a fresh database, and the machine is shared: hooks and tests get room.
 jest.setTimeout(30_000);
@@ -106,11 +106,11 @@ describe('a duplicate that cannot wait long enough', () => {
   it('gets ABORTED REQUEST_IN_PROGRESS while the first call runs, and the first call\'s result afterwards', async () => {
     const request = authorizeRequest();
     const first = harness.payments.authorizePayment(request);
-    // Let the first call claim the request id before the duplicate arrives.
-    for (let i = 0; i < 100; i += 1) {
-      if ((await harness.query('SELECT 1 FROM idempotency_keys WHERE request_id = $1', [request.requestId])).length > 0) break;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    // Let the first call claim the request id before the duplicate arrives (its processor call then lasts 3 s).
+    await eventually(
+      async () => ((await harness.query('SELECT 1 FROM idempotency_keys WHERE request_id = $1', [request.requestId])).length > 0 ? true : undefined),
+      'the first call\'s claim',
+    );
     const duplicate = await failure(harness.payments.authorizePayment(request));
     expect(duplicate.code).toBe(status.ABORTED);
     expect(duplicate.reason).toBe('REQUEST_IN_PROGRESS');

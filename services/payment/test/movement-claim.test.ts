@@ -1,5 +1,6 @@
 import { PaymentStatus } from '@shop/proto/gen/shop/payment/v1/payment';
-import { authorizeRequest, eventually, failure, rid, startHarness, status, usd, type Harness } from './support';
+import { authorizeRequest, eventually, failure, rid, startHarness, status, usd, type Harness, type PaymentCaller } from './support';
+import { giveUpDuringProcessorCall } from './support-give-up';
 
 // Each suite starts a server over a fresh database, and the machine is shared: hooks and tests get room.
 jest.setTimeout(30_000);
@@ -19,9 +20,12 @@ const authorized = async (harness: Harness, amountMinor = 10_000n): Promise<stri
 
 describe('captures, voids and refunds hold no transaction or lock while the processor works', () => {
   let harness: Harness;
+  let slow: PaymentCaller;
 
   beforeAll(async () => {
     harness = await startHarness({ PROCESSOR_LATENCY_MS: '600' });
+    // A processor call of seconds: the probes below run inside it however loaded the machine.
+    slow = await harness.replica({ PROCESSOR_LATENCY_MS: '3000' });
   });
 
   afterAll(async () => {
@@ -32,7 +36,7 @@ describe('captures, voids and refunds hold no transaction or lock while the proc
     const paymentId = await authorized(harness);
     const requestId = rid('cap');
     let settled = false;
-    const capture = harness.payments.capturePayment({ requestId, paymentId }).finally(() => {
+    const capture = slow.capturePayment({ requestId, paymentId }).finally(() => {
       settled = true;
     });
     // The request id is claimed before anything else, so the probes below cover the whole processor call.
@@ -83,35 +87,57 @@ describe('captures, voids and refunds hold no transaction or lock while the proc
     expect(error.reason).toBe('INVALID_STATE_TRANSITION');
     expect(await claimOf(harness, paymentId)).toBeNull();
   });
+});
 
-  it('a capture whose caller gave up keeps its claim for a retry of the same request, which settles it once', async () => {
-    const paymentId = await authorized(harness);
-    const requestId = rid('cap');
-    const error = await failure(harness.payments.capturePayment({ requestId, paymentId }, { deadlineMs: 200 }));
-    expect(error.code).toBe(status.DEADLINE_EXCEEDED);
-    // The processor may have captured: the request id stays in progress (lease cut short) and keeps the payment.
-    await eventually(async () => {
-      const rows = await harness.query<{ locked_until: Date }>("SELECT locked_until FROM idempotency_keys WHERE request_id = $1 AND state = 'IN_PROGRESS'", [requestId]);
-      const row = rows[0];
-      return row !== undefined && row.locked_until.getTime() <= Date.now() ? true : undefined;
-    }, 'the request id to be held');
+describe('a capture whose caller gave up while the processor worked', () => {
+  let harness: Harness;
+  let unanswered: PaymentCaller;
+
+  beforeAll(async () => {
+    // A movement gives up waiting for another one after 100 ms, well inside its deadline: its answer is that decision.
+    harness = await startHarness({ MOVEMENT_WAIT_MS: '100' });
+    // A replica whose processor answers no call before its caller gives up.
+    unanswered = await harness.replica({ PROCESSOR_LATENCY_MS: '600000' });
+  });
+
+  afterAll(async () => {
+    await harness.close();
+  });
+
+  it('keeps its claim for a retry of the same request, which settles it once', async () => {
+    const { requestId, paymentId } = await giveUpDuringProcessorCall(
+      harness,
+      async () => ({ requestId: rid('cap'), paymentId: await authorized(harness) }),
+      (request, settings) => unanswered.capturePayment(request, settings),
+    );
+    // The processor may have captured: the request id is held (see giveUpDuringProcessorCall) and keeps the payment.
     expect(await claimOf(harness, paymentId)).toBe(requestId);
-    // Another movement cannot decide on the ledger meanwhile.
-    const other = await failure(harness.payments.voidPayment({ requestId: rid('void'), paymentId }, { deadlineMs: 500 }));
+    // Another movement cannot decide on the ledger meanwhile, and keeps nothing.
+    const voidId = rid('void');
+    const other = await failure(harness.payments.voidPayment({ requestId: voidId, paymentId }));
+    expect(other.code).toBe(status.ABORTED);
     expect(other.reason).toBe('REQUEST_IN_PROGRESS');
+    expect(await harness.query('SELECT 1 FROM idempotency_keys WHERE request_id = $1', [voidId])).toHaveLength(0);
+    expect(await claimOf(harness, paymentId)).toBe(requestId);
+    // A retry of the same request id (here on another replica, as after a caller's retry) takes over and settles it.
     const { payment } = await harness.payments.capturePayment({ requestId, paymentId });
     expect(payment?.status).toBe(PaymentStatus.PAYMENT_STATUS_CAPTURED);
     const rows = await harness.query<{ n: string }>("SELECT count(*)::text AS n FROM payment_transactions WHERE payment_id = $1 AND kind = 'CAPTURE'", [paymentId]);
     expect(rows[0]?.n).toBe('1');
     expect(await claimOf(harness, paymentId)).toBeNull();
+    expect(await harness.query('SELECT state::text AS state FROM idempotency_keys WHERE request_id = $1', [requestId])).toEqual([{ state: 'COMPLETED' }]);
   });
 });
 
 describe('a movement that cannot wait for another one', () => {
   let harness: Harness;
+  let slow: PaymentCaller;
 
   beforeAll(async () => {
-    harness = await startHarness({ PROCESSOR_LATENCY_MS: '600', MOVEMENT_WAIT_MS: '100' });
+    harness = await startHarness({ MOVEMENT_WAIT_MS: '100' });
+    // The first movement's processor call spans the other's whole wait (100 ms) with seconds to spare, however
+    // loaded the machine; the other runs on the harness's own replica, whose processor answers at once.
+    slow = await harness.replica({ PROCESSOR_LATENCY_MS: '3000', MOVEMENT_WAIT_MS: '100' });
   });
 
   afterAll(async () => {
@@ -120,7 +146,7 @@ describe('a movement that cannot wait for another one', () => {
 
   it('gets ABORTED REQUEST_IN_PROGRESS, keeps nothing, and may run again afterwards', async () => {
     const paymentId = await authorized(harness);
-    const first = harness.payments.capturePayment({ requestId: rid('cap'), paymentId });
+    const first = slow.capturePayment({ requestId: rid('cap'), paymentId });
     await eventually(async () => ((await claimOf(harness, paymentId)) !== null ? true : undefined), 'the first capture\'s claim');
     const voidId = rid('void');
     const busy = await failure(harness.payments.voidPayment({ requestId: voidId, paymentId }));
@@ -148,10 +174,13 @@ describe('a movement that cannot wait for another one', () => {
 
 describe('a movement whose processor call outlives its lease', () => {
   let harness: Harness;
+  let slow: PaymentCaller;
 
   beforeAll(async () => {
-    // The lease (request id and movement claim) runs out long before the processor answers.
-    harness = await startHarness({ PROCESSOR_LATENCY_MS: '600', IDEMPOTENCY_LEASE_MS: '150' });
+    harness = await startHarness({ IDEMPOTENCY_LEASE_MS: '150' });
+    // The lease (request id and movement claim) runs out long before this replica's processor answers: seconds in
+    // which the other movement, on the harness's own replica (its processor answers at once), takes over and records.
+    slow = await harness.replica({ PROCESSOR_LATENCY_MS: '3000', IDEMPOTENCY_LEASE_MS: '150' });
   });
 
   afterAll(async () => {
@@ -161,7 +190,7 @@ describe('a movement whose processor call outlives its lease', () => {
   it('records nothing once another movement took the payment over, and answers UNAVAILABLE (the request is kept for a retry)', async () => {
     const paymentId = await authorized(harness);
     const firstId = rid('cap');
-    const first = failure(harness.payments.capturePayment({ requestId: firstId, paymentId }));
+    const first = failure(slow.capturePayment({ requestId: firstId, paymentId }));
     await eventually(async () => ((await claimOf(harness, paymentId)) === firstId ? true : undefined), 'the first capture\'s claim');
     const second = await harness.payments.capturePayment({ requestId: rid('cap'), paymentId });
     expect(second.payment?.status).toBe(PaymentStatus.PAYMENT_STATUS_CAPTURED);
