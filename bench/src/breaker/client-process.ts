@@ -1,7 +1,8 @@
 // The calling side of the breaker micro-benchmark, in a process of its own (started by run.ts with the services'
-// Node flags): its CPU time is then the two clients' and nothing else's. Prints one JSON line per round.
-import { plainClient, platformClient, type BenchClient } from './clients';
-import { measureRounds, ROUND_LINE_PREFIX, warmUp, type RoundPlan } from './measure';
+// Node flags): its CPU time is then the measured clients' and nothing else's. Prints one JSON line per round.
+import { breakerPair, plainClient, platformClient, type BenchClient } from './clients';
+import { isolatedArms } from './isolated';
+import { measureRounds, ROUND_LINE_PREFIX, warmUp, type Clients, type RoundPlan } from './measure';
 
 function planFromEnv(env: NodeJS.ProcessEnv): { target: string; plan: RoundPlan; warmupMs: number } {
   const number = (name: string): number => {
@@ -14,7 +15,13 @@ function planFromEnv(env: NodeJS.ProcessEnv): { target: string; plan: RoundPlan;
   return {
     target,
     warmupMs: number('BREAKER_WARMUP_MS'),
-    plan: { rounds: number('BREAKER_ROUNDS'), pairsPerRound: number('BREAKER_PAIRS'), sliceMs: number('BREAKER_SLICE_MS'), concurrency: number('BREAKER_CONCURRENCY') },
+    plan: {
+      rounds: number('BREAKER_ROUNDS'),
+      pairsPerRound: number('BREAKER_PAIRS'),
+      sliceMs: number('BREAKER_SLICE_MS'),
+      concurrency: number('BREAKER_CONCURRENCY'),
+      isolatedCalls: number('BREAKER_ISOLATED_CALLS'),
+    },
   };
 }
 
@@ -33,14 +40,15 @@ async function waitUntilAnswering(client: BenchClient, timeoutMs: number): Promi
 
 async function main(): Promise<void> {
   const { target, plan, warmupMs } = planFromEnv(process.env);
-  const clients = { plain: plainClient(target), platform: platformClient(target) };
+  const clients: Clients = { plain: plainClient(target), platform: platformClient(target), ...breakerPair(target) };
+  const isolated = isolatedArms();
   try {
     await waitUntilAnswering(clients.plain, 30_000);
-    await warmUp(clients, plan.concurrency, warmupMs);
-    await measureRounds(clients, plan, (round, figures) => process.stdout.write(`${ROUND_LINE_PREFIX}${JSON.stringify({ round, ...figures })}\n`));
+    await warmUp(clients, isolated, plan, warmupMs);
+    await measureRounds(clients, isolated, plan, (round, figures) => process.stdout.write(`${ROUND_LINE_PREFIX}${JSON.stringify({ round, ...figures })}\n`));
   } finally {
-    clients.plain.close();
-    clients.platform.close();
+    for (const client of Object.values(clients)) client.close();
+    isolated.close();
   }
 }
 

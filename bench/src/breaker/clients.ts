@@ -1,5 +1,6 @@
 import { Client, credentials, Metadata } from '@grpc/grpc-js';
 import { createLogger, createServiceClient, currentRequestContext, REQUEST_ID_HEADER, SERVICE_CHANNEL_OPTIONS } from '@shop/platform';
+import { closeCallBreaker, createCallBreaker, unaryCallAction } from '@shop/platform/src/grpc/call-breaker';
 import { ProductServiceService } from '@shop/proto/gen/shop/product/v1/product';
 
 export type Call = () => Promise<unknown>;
@@ -10,6 +11,17 @@ export interface BenchClient {
 }
 
 const DEADLINE_MS = 2_000;
+/** The service name the bench's breakers and clients go by (breaker names, logs). */
+export const BENCH_SERVICE = 'bench-echo';
+const silentLogger = () => createLogger({ service: 'bench', level: 'silent' });
+
+/** The metadata a careful caller sends: the request id of the request context it runs in. */
+function requestMetadata(): Metadata {
+  const metadata = new Metadata();
+  const requestId = currentRequestContext()?.requestId;
+  if (requestId) metadata.set(REQUEST_ID_HEADER, requestId);
+  return metadata;
+}
 export const REQUEST = { id: '00000000-0000-4000-8000-000000000001' };
 
 /**
@@ -24,10 +36,7 @@ export function plainClient(target: string): BenchClient {
   return {
     call: () =>
       new Promise((resolve, reject) => {
-        const metadata = new Metadata();
-        const requestId = currentRequestContext()?.requestId;
-        if (requestId) metadata.set(REQUEST_ID_HEADER, requestId);
-        channel.makeUnaryRequest(path, requestSerialize, responseDeserialize, REQUEST, metadata, { deadline: Date.now() + DEADLINE_MS }, (error, response) =>
+        channel.makeUnaryRequest(path, requestSerialize, responseDeserialize, REQUEST, requestMetadata(), { deadline: Date.now() + DEADLINE_MS }, (error, response) =>
           error ? reject(error) : resolve(response),
         );
       }),
@@ -38,14 +47,31 @@ export function plainClient(target: string): BenchClient {
 /** The platform's createServiceClient: deadline, breaker (opossum), metadata propagation, retry policy. */
 export function platformClient(target: string): BenchClient {
   const client = createServiceClient(ProductServiceService, {
-    service: 'bench-echo',
+    service: BENCH_SERVICE,
     target,
-    logger: createLogger({ service: 'bench', level: 'silent' }),
+    logger: silentLogger(),
     defaultDeadlineMs: DEADLINE_MS,
     idempotentMethods: ['getProduct'],
   });
   return {
     call: () => client.getProduct(REQUEST),
     close: () => client.close(),
+  };
+}
+
+/**
+ * The breaker alone, in place: the platform's own unary action (`unaryCallAction`, what createServiceClient sends)
+ * on one channel, called directly (`direct`) or through the breaker the platform builds around it (`breaker`,
+ * `createCallBreaker` with the platform's default settings). Both build the same metadata and deadline per call,
+ * so the two differ by the breaker and nothing else.
+ */
+export function breakerPair(target: string): { direct: BenchClient; breaker: BenchClient } {
+  const channel = new Client(target, credentials.createInsecure(), { ...SERVICE_CHANNEL_OPTIONS });
+  const send = unaryCallAction(channel, ProductServiceService.getProduct);
+  const name = `${BENCH_SERVICE}.getProduct.in-situ`;
+  const breaker = createCallBreaker(send, { name, service: BENCH_SERVICE, logger: silentLogger() });
+  return {
+    direct: { call: () => send(REQUEST, requestMetadata(), Date.now() + DEADLINE_MS, 0), close: () => channel.close() },
+    breaker: { call: () => breaker.fire(REQUEST, requestMetadata(), Date.now() + DEADLINE_MS, 0), close: () => closeCallBreaker(name, breaker) },
   };
 }

@@ -2,7 +2,7 @@ import type { Comparison, Load, TargetSummary } from '../compare';
 import type { CacheStatusCounts } from '../load/cache-status';
 import { spread } from '../stats';
 import type { BenchResults } from './model';
-import { formatReport } from './table';
+import { breakerLines, formatReport } from './table';
 import { checkTargets } from './targets';
 
 const load: Load = { kind: 'closed', level: 32, durationSeconds: 8, warmupSeconds: 3, rampSeconds: 2, rounds: 2 };
@@ -51,5 +51,39 @@ describe('formatReport: the product reads per path', () => {
   it('lists the read target once per path', () => {
     expect(text).toMatch(/product read vs baseline, uncached \(every request reaches PostgreSQL\)\s+>= 0.5x\s+0.30x\s+MISS/);
     expect(text).toMatch(/product read vs baseline, edge cache, invalidated by the change feed\s+>= 0.5x\s+0.80x\s+PASS \(cache hits 99.95% of the measured answers\)/);
+  });
+});
+
+describe('breakerLines', () => {
+  const figure = (median: number, low: number, high: number) => ({ rounds: { median, min: low, max: high }, medianInterval: { low, high } });
+  const s = (value: number) => spread([value]);
+  const lines = breakerLines({
+    concurrency: 32,
+    durationSeconds: 4,
+    rounds: 12,
+    pairsPerRound: 10,
+    sliceMs: 100,
+    isolatedCalls: 5000,
+    breakerIsolated: { ...figure(1.31, 1.15, 1.35), breakerUsPerCall: s(2.9), actionUsPerCall: s(0.3) },
+    breakerInSitu: figure(8.7, -4.4, 22.2),
+    overheadPercent: s(0.5),
+    overheadMedianInterval: { low: -10.7, high: 25.8 },
+    throughputOverheadPercent: s(1),
+    plainPerSecond: s(3000),
+    platformPerSecond: s(2900),
+    plainCpuUsPerCall: s(250),
+    platformCpuUsPerCall: s(260),
+    directCpuUsPerCall: s(230),
+    breakerCpuUsPerCall: s(240),
+    loadAverage: { atStart: 4.4, atEnd: 4.0 },
+  });
+
+  it('leads with the judged isolated figure and its interval, then the in-situ and whole-client comparisons', () => {
+    expect(lines[1]).toBe(
+      "  breaker, isolated (judged): 1.31 [1.15-1.35] %, median within 1.15..1.35 % of a gRPC call's client CPU; the breaker 2.90 [2.90-2.90] µs per call " +
+        "(createCallBreaker around an action that resolves at once, minus the action's 0.30 [0.30-0.30] µs; 5,000-call slices) over the gRPC call's 230 [230-230] µs",
+    );
+    expect(lines[2]).toContain('breaker, in situ: 8.7 [-4.4-22.2] %, median within -4.4..22.2 %');
+    expect(lines[3]).toContain('whole client: 0.5 [0.5-0.5] %, median within -10.7..25.8 % (createServiceClient 260 [260-260] µs vs plain grpc-js 250 [250-250] µs per call)');
   });
 });

@@ -1,5 +1,7 @@
 import type { TargetSummary } from '../compare';
 import { describeCounts, totalCount } from '../load/cache-status';
+import type { Estimate } from '../breaker/figures';
+import type { BreakerResult } from '../breaker/run';
 import type { Spread } from '../stats';
 import type { BenchResults } from './model';
 
@@ -29,6 +31,23 @@ function targetRow(label: string, name: string, summary: TargetSummary | undefin
     range(summary.p99, 1).padEnd(W.p99),
     `${summary.non2xx}/${summary.errors}`,
   ].join(' ');
+}
+
+const interval = (figure: Estimate, digits: number): string =>
+  `${range(figure.rounds, digits)} %, median within ${n(figure.medianInterval.low, digits)}..${n(figure.medianInterval.high, digits)} %`;
+
+/** The breaker micro-benchmark: the judged isolated figure first, then the in-situ and whole-client comparisons. */
+export function breakerLines(b: BreakerResult): string[] {
+  const iso = b.breakerIsolated;
+  return [
+    `Breaker micro-benchmark (${b.rounds} rounds; ${b.concurrency} concurrent gRPC calls, ${b.sliceMs} ms slices, in-memory gRPC server in its own process; load average ${n(b.loadAverage.atStart, 1)} -> ${n(b.loadAverage.atEnd, 1)}):`,
+    `  breaker, isolated (judged): ${interval(iso, 2)} of a gRPC call's client CPU; the breaker ${range(iso.breakerUsPerCall, 2)} µs per call ` +
+      `(createCallBreaker around an action that resolves at once, minus the action's ${range(iso.actionUsPerCall, 2)} µs; ${n(b.isolatedCalls)}-call slices) ` +
+      `over the gRPC call's ${range(b.directCpuUsPerCall)} µs`,
+    `  breaker, in situ: ${interval(b.breakerInSitu, 1)} (the platform's unary action through the breaker ${range(b.breakerCpuUsPerCall)} µs vs direct ${range(b.directCpuUsPerCall)} µs per call)`,
+    `  whole client: ${interval({ rounds: b.overheadPercent, medianInterval: b.overheadMedianInterval }, 1)} (createServiceClient ${range(b.platformCpuUsPerCall)} µs vs plain grpc-js ${range(b.plainCpuUsPerCall)} µs per call)`,
+    `  calls/s: plain ${range(b.plainPerSecond)}, platform ${range(b.platformPerSecond)} (throughput overhead ${range(b.throughputOverheadPercent, 1)} %)`,
+  ];
 }
 
 /** The human-readable report: the same figures as the JSON file. */
@@ -74,14 +93,7 @@ export function formatReport(results: BenchResults): string {
     lines.push(`  ${Object.entries(peaks).map(([name, mb]) => `${name} ${n(mb)}`).join(', ')}`);
     lines.push(`  Node processes of the system (${results.memory.nodeProcesses.join(', ')}): ${n(results.memory.nodeTotalMb)} MB at the peak sample`);
   }
-  if (results.breaker) {
-    const b = results.breaker;
-    lines.push('');
-    lines.push(`Breaker micro-benchmark (${b.concurrency} concurrent calls, ${b.durationSeconds}s rounds, in-memory gRPC server in its own process):`);
-    lines.push(`  overhead (client CPU per call) ${range(b.overheadPercent, 1)} %, median within ${b.overheadMedianInterval.low.toFixed(1)}..${b.overheadMedianInterval.high.toFixed(1)} %; throughput overhead ${range(b.throughputOverheadPercent, 1)} % (load average ${b.loadAverage.atStart.toFixed(1)} -> ${b.loadAverage.atEnd.toFixed(1)})`);
-    lines.push(`  plain grpc-js ${range(b.plainPerSecond)} calls/s; platform createServiceClient ${range(b.platformPerSecond)} calls/s`);
-    lines.push(`  client CPU per call: plain ${range(b.plainCpuUsPerCall)} µs, platform ${range(b.platformCpuUsPerCall)} µs`);
-  }
+  if (results.breaker) lines.push('', ...breakerLines(results.breaker));
   lines.push('');
   lines.push(`Cache: ${results.cache}`);
   lines.push('Baseline:');

@@ -2,7 +2,8 @@ import type { Comparison, Load, TargetSummary } from '../compare';
 import type { CacheStatusCounts } from '../load/cache-status';
 import { spread } from '../stats';
 import type { BenchResults, LoadScenario } from './model';
-import { checkTargets, PATH_LABELS } from './targets';
+import type { BreakerResult } from '../breaker/run';
+import { breakerChecks, checkTargets, PATH_LABELS } from './targets';
 
 const closed: Load = { kind: 'closed', level: 32, durationSeconds: 8, warmupSeconds: 3, rampSeconds: 2, rounds: 3 };
 const open: Load = { ...closed, kind: 'open', level: 1000, rampSeconds: 0 };
@@ -77,5 +78,65 @@ describe('checkTargets: read and open-loop targets per path', () => {
         expect(check.pass).toBeUndefined();
       }
     }
+  });
+});
+
+describe('breakerChecks: the breaker target judged on the isolated figure, two secondary figures beside it', () => {
+  const estimate = (median: number, low: number, high: number) => ({ rounds: { median, min: low - 1, max: high + 1 }, medianInterval: { low, high } });
+  const breaker = (isolated: [number, number, number], inSitu: [number, number, number], whole: [number, number, number]): BreakerResult => {
+    const none = spread([]);
+    const wholeClient = estimate(...whole);
+    return {
+      concurrency: 32,
+      durationSeconds: 4,
+      rounds: 12,
+      pairsPerRound: 10,
+      sliceMs: 100,
+      isolatedCalls: 5000,
+      breakerIsolated: { ...estimate(...isolated), breakerUsPerCall: spread([2.9]), actionUsPerCall: spread([0.3]) },
+      breakerInSitu: estimate(...inSitu),
+      overheadPercent: wholeClient.rounds,
+      overheadMedianInterval: wholeClient.medianInterval,
+      throughputOverheadPercent: none,
+      plainPerSecond: none,
+      platformPerSecond: none,
+      plainCpuUsPerCall: none,
+      platformCpuUsPerCall: none,
+      directCpuUsPerCall: none,
+      breakerCpuUsPerCall: none,
+      loadAverage: { atStart: 1, atEnd: 1 },
+    };
+  };
+
+  it('passes the target when the isolated interval is at or under 3%, and credits a secondary figure only then too', () => {
+    const [main, inSitu, whole] = breakerChecks(breaker([1.3, 1.15, 1.35], [2, -1, 2.9], [4, -10, 25]));
+    expect(main).toMatchObject({ goal: '<= 3%', measured: '1.30% (median within 1.15..1.35%)', pass: true, note: 'the breaker 2.90 µs per call' });
+    expect(main!.name).toBe("breaker overhead (the breaker's own CPU per call / a gRPC call's)");
+    expect(inSitu).toMatchObject({ goal: '<= 3% (secondary)', measured: '2.00% (median within -1.00..2.90%)', pass: true });
+    expect(whole).toMatchObject({ measured: '4.00% (median within -10.00..25.00%)' });
+    expect(whole!.pass).toBeUndefined();
+    expect(whole!.note).toContain('not judged');
+  });
+
+  it('misses when the whole interval is above 3%, and cannot tell when it straddles 3%', () => {
+    expect(breakerChecks(breaker([4, 3.5, 4.5], [0, 0, 0], [0, 0, 0]))[0]!.pass).toBe(false);
+    const [straddling] = breakerChecks(breaker([2.5, 2, 3.5], [0, 0, 0], [0, 0, 0]));
+    expect(straddling!.pass).toBeUndefined();
+    expect(straddling!.note).toContain('too noisy to judge');
+  });
+
+  it('never marks a secondary figure as a miss, even when all of its interval is above 3%', () => {
+    const [, inSitu, whole] = breakerChecks(breaker([1, 1, 1], [8, 4, 12], [9, 5, 14]));
+    expect(inSitu!.pass).toBeUndefined();
+    expect(whole!.pass).toBeUndefined();
+  });
+
+  it('lists all three as n/a when the micro-benchmark did not run', () => {
+    const checks = breakerChecks(undefined);
+    expect(checks.map((check) => [check.measured, check.pass])).toEqual([
+      ['n/a', undefined],
+      ['n/a', undefined],
+      ['n/a', undefined],
+    ]);
   });
 });

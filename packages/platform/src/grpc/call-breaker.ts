@@ -1,0 +1,142 @@
+import { Metadata, status, type Client, type ServiceError } from '@grpc/grpc-js';
+import CircuitBreaker from 'opossum';
+import { DomainError } from '../errors/domain-error';
+import { isRemoteServiceError, toServiceError } from '../errors/grpc-status';
+import type { Logger } from '../logger';
+import { breakerState, registerBreaker, unregisterBreaker } from './breaker-registry';
+import type { AnyMethodDefinition } from './method-types';
+
+export interface BreakerOptions {
+  /** Failure percentage over the rolling window that opens the breaker. */
+  errorThresholdPercentage?: number;
+  /** Calls in the window before the percentage is judged. */
+  volumeThreshold?: number;
+  rollingCountTimeoutMs?: number;
+  /** Time an open breaker waits before letting one trial call through. */
+  resetTimeoutMs?: number;
+}
+
+/** What a call breaker wraps: one attempt of a call, given its metadata, its deadline (epoch ms) and attempt number. */
+export type CallAction<R> = (request: unknown, metadata: Metadata, deadline: number, attempt: number) => Promise<R>;
+export type CallArgs = Parameters<CallAction<unknown>>;
+/** A failure that counted against the breaker, with the call's arguments: settle it (retry) or rethrow it. */
+export type CountedFailureHandler<R> = (error: unknown, ...args: CallArgs) => Promise<R>;
+
+export interface CallBreakerOptions<R> {
+  /** "<service>.<method>": the breaker's name in logs and breakerSnapshots. */
+  name: string;
+  /** The callee, e.g. "payment": the breaker's group, and named in the CIRCUIT_OPEN error. */
+  service: string;
+  logger: Logger;
+  settings?: BreakerOptions;
+  /** Rethrows when not given. */
+  onCountedFailure?: CountedFailureHandler<R>;
+}
+
+/** Statuses that are the callee's answer about the request, not a sign that the callee is unwell. */
+const BUSINESS_CODES = new Set<status>([
+  status.OK,
+  status.CANCELLED,
+  status.INVALID_ARGUMENT,
+  status.NOT_FOUND,
+  status.ALREADY_EXISTS,
+  status.PERMISSION_DENIED,
+  status.FAILED_PRECONDITION,
+  status.ABORTED,
+  status.OUT_OF_RANGE,
+  status.UNAUTHENTICATED,
+  status.RESOURCE_EXHAUSTED,
+  // The callee runs but lacks the method (an older version): retrying harder will not help, and it is not unwell.
+  status.UNIMPLEMENTED,
+]);
+
+export const isBusinessError = (error: unknown): boolean =>
+  isRemoteServiceError(error) && BUSINESS_CODES.has(error.code);
+
+/** A DomainError as the ServiceError a remote callee would have answered with. */
+export function toCallError(domainError: DomainError, domain: string): ServiceError {
+  const mapped = toServiceError(domainError, domain);
+  return Object.assign(new Error(domainError.message), {
+    code: mapped.code,
+    details: domainError.message,
+    metadata: mapped.metadata ?? new Metadata(),
+  });
+}
+
+const rethrow = (error: unknown): Promise<never> => Promise.reject(error);
+
+/**
+ * The action of a unary method: one grpc-js unary request on `channel`. Settled once per method, so that a call
+ * costs the request itself and nothing more.
+ */
+export function unaryCallAction(channel: Client, method: AnyMethodDefinition): CallAction<unknown> {
+  const { path, requestSerialize, responseDeserialize } = method;
+  return (request, metadata, deadline) =>
+    new Promise<unknown>((resolve, reject) => {
+      channel.makeUnaryRequest(path, requestSerialize, responseDeserialize, request, metadata, { deadline }, (error, response) =>
+        error ? reject(error) : resolve(response),
+      );
+    });
+}
+
+/**
+ * The circuit breaker of one (service, method), as every service client builds it: opossum around `action`,
+ * registered for breakerSnapshots, its state changes logged. Business errors never count against it; an open
+ * breaker fails fast as UNAVAILABLE (reason CIRCUIT_OPEN) without calling the action. Close it with
+ * closeCallBreaker.
+ */
+export function createCallBreaker<R>(action: CallAction<R>, options: CallBreakerOptions<R>): CircuitBreaker<CallArgs, R> {
+  const { name, service, logger } = options;
+  const settings = options.settings ?? {};
+  const resetTimeout = settings.resetTimeoutMs ?? 5_000;
+  const breaker = new CircuitBreaker<CallArgs, R>(action, {
+    name,
+    group: service,
+    // The gRPC deadline bounds each call; a second timer in the breaker would only race it.
+    timeout: false,
+    errorThresholdPercentage: settings.errorThresholdPercentage ?? 50,
+    volumeThreshold: settings.volumeThreshold ?? 5,
+    rollingCountTimeout: settings.rollingCountTimeoutMs ?? 10_000,
+    resetTimeout,
+    errorFilter: isBusinessError,
+    // Only the counts decide and are reported (breakerSnapshots): no per-call latency list to keep and sort,
+    // and no timer summing the window every second for 'snapshot' events nobody listens to.
+    rollingPercentilesEnabled: false,
+    enableSnapshots: false,
+  });
+  const logState = () => logger.warn({ breaker: name, state: breakerState(breaker) }, 'circuit breaker state changed');
+  let openedAt = 0;
+  breaker.on('open', () => {
+    openedAt = Date.now();
+    logState();
+  });
+  breaker.on('halfOpen', logState);
+  breaker.on('close', logState);
+
+  const onCountedFailure = options.onCountedFailure ?? rethrow;
+  const domain = `shop.${service}`;
+  // Opossum calls the fallback for the failures that count against the breaker (after counting them) and for
+  // calls an open breaker refused, never for business errors, which reach the caller as they are. Handling
+  // those failures here keeps the successful path to the breaker's own promise, with no wrapper around it.
+  breaker.fallback(async (request: unknown, metadata: Metadata, deadline: number, attempt: number, error: unknown) => {
+    if ((error as { code?: unknown }).code === 'EOPENBREAKER') {
+      throw toCallError(
+        new DomainError(status.UNAVAILABLE, `The ${service} service is unavailable, try again later`, {
+          reason: 'CIRCUIT_OPEN',
+          metadata: { service },
+          retryAfterSeconds: Math.max(1, Math.ceil((openedAt + resetTimeout - Date.now()) / 1000)),
+        }),
+        domain,
+      );
+    }
+    return onCountedFailure(error, request, metadata, deadline, attempt);
+  });
+  registerBreaker(name, breaker);
+  return breaker;
+}
+
+/** Stops the breaker's timers and removes it from breakerSnapshots. */
+export function closeCallBreaker(name: string, breaker: CircuitBreaker<CallArgs, unknown>): void {
+  breaker.shutdown();
+  unregisterBreaker(name, breaker);
+}
