@@ -1,4 +1,5 @@
-import { SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { getRPCMetadata, RPCType } from '@opentelemetry/core';
 import type { Express, Request, RequestHandler, Response } from 'express';
 import { runWithRequestContext } from '@shop/platform';
 import { authenticate, type AccessTokenVerifier } from '../http/auth';
@@ -23,7 +24,7 @@ function send(res: Response, route: Route, result: RouteResult<unknown>): void {
   if (!res.hasHeader('Cache-Control')) res.setHeader('Cache-Control', 'no-store');
   const status = result.status ?? route.response.status;
   res.status(status);
-  if (result.body === undefined || status === 204 || status === 304) {
+  if ((result.body === undefined && result.json === undefined) || status === 204 || status === 304) {
     res.end();
     return;
   }
@@ -33,7 +34,7 @@ function send(res: Response, route: Route, result: RouteResult<unknown>): void {
   }
   // The bytes res.json would write (no replacer or spacing is configured), without its per-call content-type
   // parsing and freshness check: no route but the product read sets an ETag, and that one answers its own 304.
-  const json = result.serialized ?? JSON.stringify(result.body);
+  const json = result.json ?? JSON.stringify(result.body);
   res.setHeader('Content-Type', JSON_CONTENT_TYPE);
   res.setHeader('Content-Length', Buffer.byteLength(json));
   // Node itself leaves the body out of HEAD answers.
@@ -82,6 +83,10 @@ const tracer = trace.getTracer('edge-api');
 function routeHandler(route: Route, verifier: AccessTokenVerifier): ScopedHandler {
   const name = `${route.method.toUpperCase()} ${route.path}`;
   return (req, res, next) => {
+    // The HTTP server span (instrumentation-http) takes its http.route and its name from this, as with the
+    // express instrumentation, which is not loaded: it would only add spans per express layer.
+    const rpc = getRPCMetadata(context.active());
+    if (rpc?.type === RPCType.HTTP) rpc.route = route.path;
     tracer.startActiveSpan(
       name,
       {

@@ -19,10 +19,10 @@ export interface RouteResult<Body> {
   /** For the few routes that answer something other than JSON (the docs page). */
   contentType?: string;
   /**
-   * JSON.stringify(body), when the handler has already made it (an ETag is computed over exactly these bytes):
-   * sent as is instead of serializing the body a second time.
+   * The JSON bytes of the answer, when the handler already has them (an ETag is computed over exactly these
+   * bytes, or they come from a cache): sent as they are, in place of `body`, which is then left out.
    */
-  serialized?: string;
+  json?: Buffer;
 }
 
 export interface HandlerContext<Params, Query, Body> {

@@ -11,7 +11,7 @@ import { CreateProductBody, ProductListQuery, ProductListSchema, ProductSchema, 
 import type { RouteDeps } from './deps';
 
 /** Strong validator of the exact representation sent (one-shot hash: no Hash object per read). */
-const etagOf = (json: string): string => `"${hash('sha256', json, 'base64url').slice(0, 32)}"`;
+const etagOf = (json: Buffer): string => `"${hash('sha256', json, 'base64url').slice(0, 32)}"`;
 
 /** RFC 9110 If-None-Match: weak comparison, a list of tags or "*". */
 function matchesIfNoneMatch(req: Request, etag: string): boolean {
@@ -24,18 +24,17 @@ function matchesIfNoneMatch(req: Request, etag: string): boolean {
 export function productRoutes({ clients, productCacheMaxAgeSeconds, productCache }: RouteDeps): Route[] {
   const cacheControl = `public, max-age=${productCacheMaxAgeSeconds}`;
 
-  /** The representation sent, as stored: the JSON, its bytes and the ETag over exactly those bytes. */
+  /** The representation sent, as stored: its JSON bytes and the ETag over exactly those bytes. */
   const fetchProduct = async (id: string): Promise<CachedProduct> => {
     const { product } = await clients.product.getProduct({ id });
-    const body = productToJson(product);
-    const serialized = JSON.stringify(body);
-    return { body, serialized, etag: etagOf(serialized) };
+    const json = Buffer.from(JSON.stringify(productToJson(product)));
+    return { json, etag: etagOf(json) };
   };
 
   const answer = (req: Request, product: CachedProduct, cacheStatus: string) => {
     const headers = { ETag: product.etag, 'Cache-Control': cacheControl, 'Cache-Status': cacheStatus };
     if (matchesIfNoneMatch(req, product.etag)) return { status: 304, headers };
-    return { body: product.body, serialized: product.serialized, headers };
+    return { json: product.json, headers };
   };
 
   /** A write through this edge: its own readers see it at once, without waiting for the change feed. */

@@ -22,7 +22,7 @@ export const product = (id: string, overrides: Partial<Product> = {}): Product =
 /** A product cache entry; `version` shows in its name and ETag, so that tests can tell versions apart. */
 export const cachedProduct = (id: string, version = 1): CachedProduct => {
   const body = productToJson(product(id, { name: `Product ${id} v${version}` }));
-  return { body, serialized: JSON.stringify(body), etag: `"${id}-${version}"` };
+  return { json: Buffer.from(JSON.stringify(body)), etag: `"${id}-${version}"` };
 };
 
 export const order = (id: string, overrides: Partial<Order> = {}): Order => ({
