@@ -45,7 +45,7 @@ async function run(options: BenchOptions): Promise<void> {
 
   let breaker: BenchResults['breaker'];
   if (options.scenarios.has('breaker')) {
-    say('breaker micro-benchmark: platform createServiceClient vs plain grpc-js');
+    say('breaker micro-benchmark: the platform\'s breaker vs a direct call, and createServiceClient vs plain grpc-js');
     breaker = await runBreakerBenchmark(options.rounds, Math.max(2, Math.round(options.durationSeconds / 2)), options.connections, say).catch((error: unknown) => {
       say(`breaker micro-benchmark failed: ${error instanceof Error ? error.message : String(error)}`);
       return undefined;

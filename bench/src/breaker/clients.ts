@@ -13,7 +13,7 @@ export interface BenchClient {
 const DEADLINE_MS = 2_000;
 /** The service name the bench's breakers and clients go by (breaker names, logs). */
 export const BENCH_SERVICE = 'bench-echo';
-const silentLogger = () => createLogger({ service: 'bench', level: 'silent' });
+export const silentLogger = () => createLogger({ service: 'bench', level: 'silent' });
 
 /** The metadata a careful caller sends: the request id of the request context it runs in. */
 function requestMetadata(): Metadata {

@@ -3,8 +3,7 @@
 // in tens of milliseconds, where a gRPC call's ~250 µs in a noisy shared process could not resolve them.
 import { Metadata } from '@grpc/grpc-js';
 import { closeCallBreaker, createCallBreaker, type CallAction } from '@shop/platform/src/grpc/call-breaker';
-import { createLogger } from '@shop/platform';
-import { BENCH_SERVICE, REQUEST } from './clients';
+import { BENCH_SERVICE, REQUEST, silentLogger } from './clients';
 import type { ClientTotals } from './measure';
 
 export interface IsolatedArms {
@@ -22,7 +21,7 @@ export function isolatedArms(): IsolatedArms {
   const answered = Promise.resolve(RESPONSE);
   const action: CallAction<unknown> = () => answered;
   const name = `${BENCH_SERVICE}.getProduct.isolated`;
-  const breaker = createCallBreaker(action, { name, service: BENCH_SERVICE, logger: createLogger({ service: 'bench', level: 'silent' }) });
+  const breaker = createCallBreaker(action, { name, service: BENCH_SERVICE, logger: silentLogger() });
   // The arguments a call passes, built once: building them is the caller's cost, not the breaker's.
   const metadata = new Metadata();
   const deadline = Date.now() + 24 * 3_600_000;

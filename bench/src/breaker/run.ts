@@ -65,7 +65,9 @@ export interface BreakerResult {
 export function planFor(benchRounds: number, seconds: number, concurrency: number): RoundPlan {
   const rounds = benchRounds * ROUNDS_PER_BENCH_ROUND;
   // The same measuring time as `benchRounds` rounds of `seconds` per client, cut into more, shorter rounds.
-  const pairsPerRound = Math.max(1, Math.round((benchRounds * seconds * 1000) / rounds / SLICE_MS));
+  // Even: each arm of a comparison goes first in half of a round's pairs (the first slice after gRPC traffic
+  // absorbs some of its leftover GC work).
+  const pairsPerRound = Math.max(2, 2 * Math.round((benchRounds * seconds * 1000) / rounds / SLICE_MS / 2));
   return { rounds, pairsPerRound, sliceMs: SLICE_MS, concurrency, isolatedCalls: ISOLATED_CALLS };
 }
 

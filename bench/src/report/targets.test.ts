@@ -131,6 +131,14 @@ describe('breakerChecks: the breaker target judged on the isolated figure, two s
     expect(whole!.pass).toBeUndefined();
   });
 
+  it('leaves the target undecided when the isolated figure passes but the in-situ interval lies wholly above 3%', () => {
+    const [main] = breakerChecks(breaker([1, 0.9, 1.1], [8, 4, 12], [0, 0, 0]));
+    expect(main!.pass).toBeUndefined();
+    expect(main!.note).toContain('in-situ interval lies wholly above');
+    // An in-situ interval that reaches down to 3% does not contradict the pass.
+    expect(breakerChecks(breaker([1, 0.9, 1.1], [8, 3, 12], [0, 0, 0]))[0]!.pass).toBe(true);
+  });
+
   it('lists all three as n/a when the micro-benchmark did not run', () => {
     const checks = breakerChecks(undefined);
     expect(checks.map((check) => [check.measured, check.pass])).toEqual([
