@@ -1,4 +1,5 @@
 import { Server, ServerCredentials, status, type Deadline, type ServerWritableStream } from '@grpc/grpc-js';
+import { context } from '@opentelemetry/api';
 import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
 import type { TokenVerifier } from '../auth/token-verifier';
 import { DomainError } from '../errors/domain-error';
@@ -6,8 +7,11 @@ import { grpcStatusName, isRemoteServiceError, toServiceError } from '../errors/
 import type { Logger } from '../logger';
 import { runWithRequestContext } from '../request-context';
 import { shutdownTelemetry } from '../telemetry/flush';
+import { markServedByPlatform } from '../telemetry/served-methods';
+import { endServerSpan, startServerSpan } from '../telemetry/server-span';
 import { createCallContext, requestIdFrom, type CallContext } from './call-context';
 import type { CallRunner, ServerStream, ServiceRegistration } from './implement';
+import { splitMethodPath } from './method-types';
 import { addReflection, HEALTH_SERVICE_NAME } from './reflection';
 
 export interface GrpcServerOptions {
@@ -79,22 +83,27 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
       const deadline = deadlineOf(call);
       const callLogger = loggerFor(where);
       const ctx: CallContext = createCallContext({ metadata: call.metadata, deadline, requestId, logger: callLogger, verifier: options.verifier });
-      runWithRequestContext({ requestId, authorization: ctx.authorization, deadline }, () => {
-        const started = process.hrtime.bigint();
-        handler(call.request, ctx).then(
-          (response) => {
-            inFlight -= 1;
-            // The line's fields are only computed when debug lines are written.
-            if (callLogger.isLevelEnabled('debug')) callLogger.debug({ code: 'OK', ms: elapsedMs(started) }, 'rpc');
-            callback(null, response);
-          },
-          (error: unknown) => {
-            inFlight -= 1;
-            const mapped = toServiceError(error, `shop.${options.serviceName}`);
-            logFailure(callLogger, error, mapped.code, elapsedMs(started));
-            callback(mapped, null);
-          },
-        );
+      const traced = startServerSpan(where, call.metadata);
+      context.with(traced.context, () => {
+        runWithRequestContext({ requestId, authorization: ctx.authorization, deadline }, () => {
+          const started = process.hrtime.bigint();
+          handler(call.request, ctx).then(
+            (response) => {
+              inFlight -= 1;
+              // The line's fields are only computed when debug lines are written.
+              if (callLogger.isLevelEnabled('debug')) callLogger.debug({ code: 'OK', ms: elapsedMs(started) }, 'rpc');
+              endServerSpan(traced.span, status.OK);
+              callback(null, response);
+            },
+            (error: unknown) => {
+              inFlight -= 1;
+              const mapped = toServiceError(error, `shop.${options.serviceName}`);
+              logFailure(callLogger, error, mapped.code, elapsedMs(started));
+              endServerSpan(traced.span, mapped.code, mapped);
+              callback(mapped, null);
+            },
+          );
+        });
       });
     },
     serverStream(where, call, handler) {
@@ -110,6 +119,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
       call.on('cancelled', onCancelled);
       const stream: ServerStream<unknown> = { signal: controller.signal, send: (message) => sendOnStream(call, controller.signal, message) };
       const started = process.hrtime.bigint();
+      const traced = startServerSpan(where, call.metadata);
       const finish = (error: unknown) => {
         inFlight -= 1;
         openStreams.delete(controller);
@@ -117,21 +127,27 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
         const outcome = controller.signal.aborted ? (controller.signal.reason as unknown) : error;
         if (outcome === undefined) {
           if (callLogger.isLevelEnabled('debug')) callLogger.debug({ code: 'OK', ms: elapsedMs(started) }, 'rpc stream ended');
+          endServerSpan(traced.span, status.OK);
           call.end();
           return;
         }
         const mapped = toServiceError(outcome, `shop.${options.serviceName}`);
         if (mapped.code !== status.CANCELLED) logFailure(callLogger, outcome, mapped.code, elapsedMs(started));
+        endServerSpan(traced.span, mapped.code, mapped);
         // grpc-js turns an 'error' event on a server stream into the call's final status.
         call.emit('error', mapped);
       };
-      runWithRequestContext({ requestId, authorization: ctx.authorization, deadline }, () => {
-        handler(call.request, ctx, stream).then(() => finish(undefined), finish);
+      context.with(traced.context, () => {
+        runWithRequestContext({ requestId, authorization: ctx.authorization, deadline }, () => {
+          handler(call.request, ctx, stream).then(() => finish(undefined), finish);
+        });
       });
     },
   };
 
   for (const registration of options.services) {
+    // Their SERVER spans are made here (startServerSpan), not by the gRPC instrumentation (see served-methods.ts).
+    for (const where of Object.values(registration.definition).map((method) => splitMethodPath(method.path))) markServedByPlatform(where.method);
     server.addService(registration.definition, registration.bind(run));
   }
 
