@@ -143,6 +143,28 @@ describe('SqlIdempotencyStore and SqlOrderRepository', () => {
     expect(second.id).not.toBe(first.id);
   });
 
+  it('stores the confirmed order as its key\'s answer in the confirming write, only while it holds the lease', async () => {
+    const order = newOrder();
+    const requestId = randomUUID();
+    const started = await begin(order, requestId);
+    const confirm = { step: 'CAPTURED', status: 'CONFIRMED', statusReason: '', phase: 'DONE', answer: true, event: 'CONFIRMED' } as const;
+    const replayOf = () => store.begin(
+      { userId: order.userId, requestId, fingerprint: 'fp', expiresAt: new Date(Date.now() + 86_400_000) }, { ...order, id: randomUUID() }, { owner: OWNER, until: new Date() },
+    );
+
+    await db.pool.query("UPDATE orders SET lease_owner = 'owner-b' WHERE id = $1", [started.id]);
+    await expect(repo.transition(started, OWNER, confirm)).rejects.toBeInstanceOf(LeaseLostError);
+    expect(await replayOf()).toEqual({ kind: 'existing', key: { fingerprint: 'fp', orderId: started.id, state: 'IN_PROGRESS', outcome: null } });
+
+    await db.pool.query('UPDATE orders SET lease_owner = $2 WHERE id = $1', [started.id, OWNER]);
+    const confirmed = await repo.transition(started, OWNER, confirm);
+    expect(await replayOf()).toEqual({ kind: 'existing', key: { fingerprint: 'fp', orderId: started.id, state: 'COMPLETED', outcome: { kind: 'order', order: confirmed } } });
+    expect(await repo.get(started.id)).toEqual(confirmed);
+    // A later answer (e.g. recovery's) does not overwrite it.
+    await store.complete(started.id, { kind: 'error', code: 9, message: 'no', reason: 'X', metadata: {}, fieldViolations: [] });
+    expect(await replayOf()).toMatchObject({ key: { state: 'COMPLETED', outcome: { kind: 'order' } } });
+  });
+
   it('claims a confirmed order for cancellation once, with its log row, and only when no lease is held', async () => {
     let order = await begin();
     order = await repo.transition(order, OWNER, { step: 'CAPTURED', status: 'CONFIRMED', statusReason: '', phase: 'DONE', event: 'CONFIRMED' });

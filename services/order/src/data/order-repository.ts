@@ -3,6 +3,7 @@ import { LeaseLostError } from '../domain/dependency-errors';
 import type { OrderRecord } from '../domain/order';
 import type { OrderRepository, OrderTransition } from '../domain/ports';
 import { orderColumns, orderFromRow, type OrderSqlRow } from './order-row';
+import { snapshotText } from './order-snapshot';
 import { statement } from './statement';
 import { transitionStatement } from './transition-statement';
 
@@ -51,11 +52,8 @@ export class SqlOrderRepository implements OrderRepository {
   async transition(order: OrderRecord, owner: string, change: OrderTransition): Promise<OrderRecord> {
     const now = new Date();
     const leaseUntil = change.phase === 'DONE' ? null : new Date(now.getTime() + this.leaseMs);
-    const { rowCount } = await this.pool.query(transitionStatement(order.id, owner, change, { now, leaseUntil }));
-    // No row: another worker holds the lease now.
-    if (rowCount !== 1) throw new LeaseLostError(order.id);
-    // What was written is known: answer it without reading it back.
-    return {
+    // What is written is known: the answer needs no read back, and a stored answer is this very record.
+    const next: OrderRecord = {
       ...order,
       status: change.status ?? order.status,
       statusReason: change.statusReason ?? order.statusReason,
@@ -68,6 +66,11 @@ export class SqlOrderRepository implements OrderRepository {
       items: change.priced?.items ?? order.items,
       updateTime: now,
     };
+    const answer = change.answer ? snapshotText(next) : undefined;
+    const { rowCount } = await this.pool.query(transitionStatement(order.id, owner, change, { now, leaseUntil }, answer));
+    // No row: another worker holds the lease now.
+    if (rowCount !== 1) throw new LeaseLostError(order.id);
+    return next;
   }
 
   async releaseLease(orderId: string, owner: string, retryAt: Date): Promise<void> {

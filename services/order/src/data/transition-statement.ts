@@ -6,13 +6,15 @@ import { generatedStatement } from './statement';
  * One saga transition as ONE SQL statement (atomic on its own, one round trip): the order update fenced by the
  * lease owner, the price snapshots when the change prices the order, and the saga_steps row. The step row and
  * the snapshots are written only through the fenced update's RETURNING, so a lost lease writes nothing and the
- * statement reports 0 rows.
+ * statement reports 0 rows. With `answer` (the changed order's snapshot text), the order's IN_PROGRESS idempotency
+ * key is completed with it in the same statement, also only through the fenced update.
  */
 export function transitionStatement(
   orderId: string,
   owner: string,
   change: OrderTransition,
   times: { now: Date; leaseUntil: Date | null },
+  answer?: string,
 ): QueryConfig {
   const values: unknown[] = [orderId, owner, times.now, times.leaseUntil === null ? null : owner, times.leaseUntil];
   const param = (value: unknown): string => {
@@ -50,10 +52,14 @@ export function transitionStatement(
                   ${param(items.map((item) => item.lineTotalMinor?.toString() ?? null))}::bigint[]) AS x(product_id, sku, name, unit, total)
      WHERE oi.order_id = moved.id AND oi.product_id = x.product_id)`;
   }
+  const answered = answer === undefined ? '' : `,
+  answered AS (
+    UPDATE idempotency_keys SET state = 'COMPLETED', result_code = 0, result_order = ${param(answer)}::jsonb
+     WHERE order_id = (SELECT id FROM moved) AND state = 'IN_PROGRESS')`;
   const text = `WITH moved AS (
     UPDATE orders SET ${sets.join(', ')}
      WHERE id = $1::uuid AND lease_owner = $2
- RETURNING id, phase, step)${snapshots}
+ RETURNING id, phase, step)${snapshots}${answered}
 INSERT INTO saga_steps (order_id, phase, step, event, detail)
 SELECT id, phase, step, ${param(change.event)}, ${param(change.detail ?? '')} FROM moved`;
   return generatedStatement('transition', text, values);

@@ -32,7 +32,8 @@ export interface SagaRunInput {
  * order stays PENDING and the recovery worker finishes it. `error` is what a live caller is answered.
  */
 export type SagaOutcome =
-  | { kind: 'confirmed'; order: OrderRecord }
+  /** `answered`: this run confirmed the order and stored it as its idempotency key's answer in the same write. */
+  | { kind: 'confirmed'; order: OrderRecord; answered: boolean }
   | { kind: 'cancelled'; order: OrderRecord; error: DomainError }
   | { kind: 'unfinished'; order: OrderRecord; error: DomainError };
 
@@ -96,7 +97,7 @@ class SagaRun {
   }
 
   private settled(): SagaOutcome {
-    if (this.current.status === 'CONFIRMED') return { kind: 'confirmed', order: this.current };
+    if (this.current.status === 'CONFIRMED') return { kind: 'confirmed', order: this.current, answered: false };
     return { kind: 'cancelled', order: this.current, error: this.answer };
   }
 
@@ -157,9 +158,11 @@ class SagaRun {
           if (refusal) return refusal;
           break;
         }
-        case 'CAPTURED':
-          if (this.current.phase !== 'DONE') await this.move({ status: 'CONFIRMED', statusReason: '', phase: 'DONE', event: 'CONFIRMED' });
-          return { kind: 'confirmed', order: this.current };
+        case 'CAPTURED': {
+          const confirming = this.current.phase !== 'DONE';
+          if (confirming) await this.move({ status: 'CONFIRMED', statusReason: '', phase: 'DONE', answer: true, event: 'CONFIRMED' });
+          return { kind: 'confirmed', order: this.current, answered: confirming };
+        }
       }
     }
   }
@@ -329,9 +332,10 @@ class SagaRun {
       if (error instanceof DependencyUnavailableError && this.live) return this.compensate(CancelReason.DEPENDENCY_UNAVAILABLE, unavailableAnswer(error));
       throw error;
     }
+    // The confirmation also stores the customer's answer (the order as confirmed) on its idempotency key.
     await this.move({
       step: 'CAPTURED', status: 'CONFIRMED', statusReason: '', phase: 'DONE',
-      payment: { paymentId, status: payment.status, card: payment.card ?? order.payment?.card ?? null }, event: 'CONFIRMED',
+      payment: { paymentId, status: payment.status, card: payment.card ?? order.payment?.card ?? null }, answer: true, event: 'CONFIRMED',
     });
     return undefined;
   }

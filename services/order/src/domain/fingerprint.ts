@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
 import type { CheckoutRequest } from './checkout-request';
 
 /**
@@ -11,5 +11,6 @@ export function checkoutFingerprint(request: Pick<CheckoutRequest, 'items' | 'sh
   const cardMac = createHmac('sha256', secret).update(JSON.stringify([card.number, card.expMonth, card.expYear, card.cvc])).digest('hex');
   const items = [...request.items].sort((a, b) => (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0)).map((item) => [item.productId, item.quantity]);
   const address = [shipping.name, shipping.line1, shipping.line2, shipping.city, shipping.postalCode, shipping.country];
-  return createHash('sha256').update(JSON.stringify({ v: 1, items, address, card: cardMac })).digest('hex');
+  // One-shot hash: the same digest as createHash without a Hash object per call.
+  return hash('sha256', JSON.stringify({ v: 1, items, address, card: cardMac }), 'hex');
 }

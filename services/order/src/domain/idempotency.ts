@@ -36,6 +36,8 @@ const RETRIABLE_CODES = new Set<number>([4 /* DEADLINE_EXCEEDED */, 14 /* UNAVAI
 /** Records a finished saga's answer on the order's idempotency key (a no-op when the key is already settled). */
 export async function recordOutcome(store: IdempotencyStore, outcome: SagaOutcome): Promise<void> {
   if (outcome.kind === 'confirmed') {
+    // The confirming transition stored it already (same statement as the confirmation).
+    if (outcome.answered) return;
     await store.complete(outcome.order.id, { kind: 'order', order: outcome.order });
     return;
   }

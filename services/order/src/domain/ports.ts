@@ -58,6 +58,11 @@ export interface OrderTransition {
   pendingReason?: string | null;
   payment?: OrderPaymentSummary;
   priced?: { currency: string; totalMinor: bigint; items: OrderLine[] };
+  /**
+   * Also stores the order as changed as the answer of its CreateOrder idempotency key (if that key is still
+   * IN_PROGRESS), in the same write: the confirmation and its replayable answer are one statement, not two.
+   */
+  answer?: true;
   event: string;
   detail?: string;
 }
@@ -73,7 +78,8 @@ export interface OrderRepository {
   get(orderId: string): Promise<OrderRecord | null>;
   /**
    * Applies a transition if `owner` still holds the lease, and extends it; throws LeaseLostError otherwise.
-   * A transition to phase DONE clears the lease. Answers `order` with the change.
+   * A transition to phase DONE clears the lease. Answers `order` with the change. With `change.answer` the
+   * changed order is also stored on the order's IN_PROGRESS idempotency key, in the same atomic write.
    */
   transition(order: OrderRecord, owner: string, change: OrderTransition): Promise<OrderRecord>;
   /** Gives the order back to the recovery worker, which may claim it again after `retryAt`. */
