@@ -27,7 +27,11 @@ export function productRoutes({ clients, productCacheMaxAgeSeconds, productCache
   /** The representation sent, as stored: its JSON bytes and the ETag over exactly those bytes. */
   const fetchProduct = async (id: string): Promise<CachedProduct> => {
     const { product } = await clients.product.getProduct({ id });
-    const json = Buffer.from(JSON.stringify(productToJson(product)));
+    const text = JSON.stringify(productToJson(product));
+    // An exact-size buffer of its own: Buffer.from would slice Node's shared 8 KB pool, and a cached slice keeps its
+    // whole slab (and whatever else was cut from it) alive for as long as the entry lives.
+    const json = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+    json.write(text);
     return { json, etag: etagOf(json) };
   };
 

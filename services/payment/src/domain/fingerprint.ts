@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
 import { normalizedCardNumber, type CardDetails } from './card';
 
 /**
@@ -11,11 +11,11 @@ export function cardFingerprint(secret: string, card: CardDetails): string {
     .digest('hex');
 }
 
-/** SHA-256 over an operation's parameters, compared when a request id comes back. */
+/** SHA-256 over an operation's parameters, compared when a request id comes back (one-shot: no Hash object per call). */
 export function requestFingerprint(parts: Record<string, string>): string {
   const canonical = Object.keys(parts)
     .sort()
     .map((key) => `${key}=${JSON.stringify(parts[key])}`)
     .join('&');
-  return createHash('sha256').update(canonical).digest('hex');
+  return hash('sha256', canonical, 'hex');
 }

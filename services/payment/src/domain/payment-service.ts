@@ -276,7 +276,9 @@ export class PaymentService {
       if (error instanceof ProcessorUnavailableError) {
         throw unavailable('PROCESSOR_UNAVAILABLE', 'The card processor is temporarily unavailable; retry with the same request_id', 1);
       }
-      if (error instanceof Error && error.name === 'AbortError') throw new OutcomeUnknownError(timedOut(), error);
+      // The call's own signal ended it (its deadline): the processor may still act on it. Judged by the signal, not
+      // by the error's class, which comes from whichever realm made the AbortSignal.
+      if (signal.aborted) throw new OutcomeUnknownError(timedOut(), error);
       throw outcomeUnknown('PROCESSOR_OUTCOME_UNKNOWN', 'The card processor call failed without a clear outcome', error);
     }
   }

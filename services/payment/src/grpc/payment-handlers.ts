@@ -1,7 +1,7 @@
 import { implement, resolvePageSize, type ServiceRegistration } from '@shop/platform';
 import { PaymentServiceService } from '@shop/proto/gen/shop/payment/v1/payment';
 import type { PaymentService } from '../domain/payment-service';
-import { callScope } from './call-scope';
+import { withCallScope } from './call-scope';
 import { paymentMessage } from './mapping';
 import type { PaymentPageTokens } from './page-tokens';
 import { RequestCheck } from './validation';
@@ -23,7 +23,7 @@ export function paymentServiceRegistration(payments: PaymentService, pageTokens:
       if (request.card === undefined) check.add('card', 'required');
       check.done();
       const card = request.card ?? { number: '', expMonth: 0, expYear: 0, cvc: '' };
-      const payment = await payments.authorize({ requestId, orderId, amount, card }, callScope(ctx));
+      const payment = await withCallScope(ctx, (scope) => payments.authorize({ requestId, orderId, amount, card }, scope));
       ctx.logger.info({ paymentId: payment.id, orderId, status: payment.status }, 'authorization handled');
       return { payment: paymentMessage(payment) };
     },
@@ -37,7 +37,7 @@ export function paymentServiceRegistration(payments: PaymentService, pageTokens:
         amount: check.money(request.amount, 'amount'),
       };
       check.done();
-      return { payment: paymentMessage(await payments.capture(command, callScope(ctx))) };
+      return { payment: paymentMessage(await withCallScope(ctx, (scope) => payments.capture(command, scope))) };
     },
 
     async voidPayment(request, ctx) {
@@ -45,7 +45,7 @@ export function paymentServiceRegistration(payments: PaymentService, pageTokens:
       const check = new RequestCheck();
       const command = { requestId: check.requestId(request.requestId), paymentId: check.paymentId(request.paymentId) };
       check.done();
-      return { payment: paymentMessage(await payments.void(command, callScope(ctx))) };
+      return { payment: paymentMessage(await withCallScope(ctx, (scope) => payments.void(command, scope))) };
     },
 
     async refundPayment(request, ctx) {
@@ -58,7 +58,7 @@ export function paymentServiceRegistration(payments: PaymentService, pageTokens:
         reason: check.reason(request.reason),
       };
       check.done();
-      return { payment: paymentMessage(await payments.refund(command, callScope(ctx))) };
+      return { payment: paymentMessage(await withCallScope(ctx, (scope) => payments.refund(command, scope))) };
     },
 
     async getPayment(request, ctx) {
