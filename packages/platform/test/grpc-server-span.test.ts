@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { PaymentServiceService } from '@shop/proto/gen/shop/payment/v1/payment';
 import { UserServiceService } from '@shop/proto/gen/shop/user/v1/user';
 import { OrderServiceService } from '@shop/proto/gen/shop/order/v1/order';
 import { InventoryServiceService, ProductServiceService } from '@shop/proto/gen/shop/product/v1/product';
+import { runFixtureProcess } from './support';
 
 interface SpanLine {
   name: string;
@@ -16,21 +15,8 @@ interface SpanLine {
   status: { code: SpanStatusCode; message?: string };
 }
 
-async function runFixture(): Promise<{ spans: SpanLine[]; handlerSpans: string[] }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'fixtures/grpc-server-spans.ts')], {
-    cwd: path.join(__dirname, '..'),
-    env: { PATH: process.env.PATH, HOME: process.env.HOME },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  const resultLine = stdout.split('\n').find((line) => line.startsWith('RESULT '));
-  if (code !== 0 || !resultLine) throw new Error(`fixture failed (${code}):\n${stdout}\n${stderr}`);
-  return JSON.parse(resultLine.slice('RESULT '.length)) as { spans: SpanLine[]; handlerSpans: string[] };
-}
+const runFixture = async () =>
+  (await runFixtureProcess<{ spans: SpanLine[]; handlerSpans: string[] }>('grpc-server-spans.ts')).result;
 
 describe("the platform server's own SERVER spans", () => {
   let run: Awaited<ReturnType<typeof runFixture>>;

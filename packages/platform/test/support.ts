@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { PaymentServiceService, type GetPaymentResponse } from '@shop/proto/gen/shop/payment/v1/payment';
 import { notFound, unavailable } from '../src/errors/domain-error';
 import { implement } from '../src/grpc/implement';
@@ -52,3 +54,23 @@ export async function startBehaviourServer(options: { readiness?: () => Promise<
   return { server, received, seen, lines };
 }
 
+/**
+ * Runs a fixture of test/fixtures in a Node process of its own (instrumentation patches modules through Node's own
+ * require, which jest bypasses) with exactly `env` besides PATH and HOME. Resolves with its stdout and the JSON of
+ * its `RESULT ` line; rejects with both outputs if it failed or printed none.
+ */
+export async function runFixtureProcess<R>(fixture: string, env: Record<string, string> = {}): Promise<{ result: R; stdout: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'fixtures', fixture)], {
+    cwd: path.join(__dirname, '..'),
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const resultLine = stdout.split('\n').find((line) => line.startsWith('RESULT '));
+  if (code !== 0 || !resultLine) throw new Error(`fixture failed (${code}):\n${stdout}\n${stderr}`);
+  return { result: JSON.parse(resultLine.slice('RESULT '.length)) as R, stdout };
+}

@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { telemetryPlan } from '../src/telemetry/plan';
+import { runFixtureProcess } from './support';
 
 interface FixtureResult {
   roots: Array<{ traceId: string; recording: boolean }>;
@@ -11,23 +10,12 @@ interface FixtureResult {
 
 /** Runs the fixture process with exactly these OTEL_* variables; returns its log lines and RESULT. */
 async function runFixture(otel: Record<string, string>): Promise<{ result: FixtureResult; lines: Array<Record<string, unknown>> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'fixtures/trace-without-exporter.ts')], {
-    cwd: path.join(__dirname, '..'),
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...otel },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  const resultLine = stdout.split('\n').find((line) => line.startsWith('RESULT '));
-  if (code !== 0 || !resultLine) throw new Error(`fixture failed (${code}):\n${stdout}\n${stderr}`);
+  const { result, stdout } = await runFixtureProcess<FixtureResult>('trace-without-exporter.ts', otel);
   const lines = stdout
     .split('\n')
     .filter((line) => line.startsWith('{'))
     .map((line) => JSON.parse(line) as Record<string, unknown>);
-  return { result: JSON.parse(resultLine.slice('RESULT '.length)) as FixtureResult, lines };
+  return { result, lines };
 }
 
 describe('telemetry with nothing exported (no OTEL_* settings)', () => {
