@@ -2,6 +2,7 @@ import type { Comparison, Load, TargetSummary } from '../compare';
 import type { CacheStatusCounts } from '../load/cache-status';
 import { spread } from '../stats';
 import type { BenchResults } from './model';
+import { breakerResult } from './breaker-result.fixture';
 import { breakerLines, formatReport } from './table';
 import { checkTargets } from './targets';
 
@@ -57,26 +58,14 @@ describe('formatReport: the product reads per path', () => {
 describe('breakerLines', () => {
   const figure = (median: number, low: number, high: number) => ({ rounds: { median, min: low, max: high }, medianInterval: { low, high } });
   const s = (value: number) => spread([value]);
-  const lines = breakerLines({
-    concurrency: 32,
-    durationSeconds: 4,
-    rounds: 12,
-    pairsPerRound: 10,
-    sliceMs: 100,
-    isolatedCalls: 5000,
-    breakerIsolated: { ...figure(1.31, 1.15, 1.35), breakerUsPerCall: s(2.9), actionUsPerCall: s(0.3) },
-    breakerInSitu: figure(8.7, -4.4, 22.2),
-    overheadPercent: s(0.5),
-    overheadMedianInterval: { low: -10.7, high: 25.8 },
-    throughputOverheadPercent: s(1),
-    plainPerSecond: s(3000),
-    platformPerSecond: s(2900),
-    plainCpuUsPerCall: s(250),
-    platformCpuUsPerCall: s(260),
-    directCpuUsPerCall: s(230),
-    breakerCpuUsPerCall: s(240),
-    loadAverage: { atStart: 4.4, atEnd: 4.0 },
-  });
+  const lines = breakerLines(
+    breakerResult({
+      isolated: figure(1.31, 1.15, 1.35),
+      inSitu: figure(8.7, -4.4, 22.2),
+      wholeClient: { rounds: s(0.5), medianInterval: { low: -10.7, high: 25.8 } },
+      cpuUsPerCall: { plain: 250, platform: 260, direct: 230, breaker: 240 },
+    }),
+  );
 
   it('leads with the judged isolated figure and its interval, then the in-situ and whole-client comparisons', () => {
     expect(lines[1]).toBe(

@@ -3,6 +3,7 @@ import type { CacheStatusCounts } from '../load/cache-status';
 import { spread } from '../stats';
 import type { BenchResults, LoadScenario } from './model';
 import type { BreakerResult } from '../breaker/run';
+import { breakerResult } from './breaker-result.fixture';
 import { breakerChecks, checkTargets, PATH_LABELS } from './targets';
 
 const closed: Load = { kind: 'closed', level: 32, durationSeconds: 8, warmupSeconds: 3, rampSeconds: 2, rounds: 3 };
@@ -83,30 +84,8 @@ describe('checkTargets: read and open-loop targets per path', () => {
 
 describe('breakerChecks: the breaker target judged on the isolated figure, two secondary figures beside it', () => {
   const estimate = (median: number, low: number, high: number) => ({ rounds: { median, min: low - 1, max: high + 1 }, medianInterval: { low, high } });
-  const breaker = (isolated: [number, number, number], inSitu: [number, number, number], whole: [number, number, number]): BreakerResult => {
-    const none = spread([]);
-    const wholeClient = estimate(...whole);
-    return {
-      concurrency: 32,
-      durationSeconds: 4,
-      rounds: 12,
-      pairsPerRound: 10,
-      sliceMs: 100,
-      isolatedCalls: 5000,
-      breakerIsolated: { ...estimate(...isolated), breakerUsPerCall: spread([2.9]), actionUsPerCall: spread([0.3]) },
-      breakerInSitu: estimate(...inSitu),
-      overheadPercent: wholeClient.rounds,
-      overheadMedianInterval: wholeClient.medianInterval,
-      throughputOverheadPercent: none,
-      plainPerSecond: none,
-      platformPerSecond: none,
-      plainCpuUsPerCall: none,
-      platformCpuUsPerCall: none,
-      directCpuUsPerCall: none,
-      breakerCpuUsPerCall: none,
-      loadAverage: { atStart: 1, atEnd: 1 },
-    };
-  };
+  const breaker = (isolated: [number, number, number], inSitu: [number, number, number], whole: [number, number, number]): BreakerResult =>
+    breakerResult({ isolated: estimate(...isolated), inSitu: estimate(...inSitu), wholeClient: estimate(...whole) });
 
   it('passes the target when the isolated interval is at or under 3%, and credits a secondary figure only then too', () => {
     const [main, inSitu, whole] = breakerChecks(breaker([1.3, 1.15, 1.35], [2, -1, 2.9], [4, -10, 25]));
