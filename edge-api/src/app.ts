@@ -7,6 +7,7 @@ import { errorHandler } from './http/error-handler';
 import { createRequestScope } from './http/request-scope';
 import { JSON_MEDIA_TYPES, mountRoutes } from './registry/mount';
 import type { JWK } from 'jose';
+import { createProductReads } from './reads/product-reads';
 import { buildRegistry } from './routes';
 
 export interface EdgeAppDeps {
@@ -38,6 +39,7 @@ export function createEdgeApp(deps: EdgeAppDeps): Express {
 
   const routes = buildRegistry({
     clients: deps.clients,
+    productReads: createProductReads(deps.clients.product),
     jwks: deps.jwks,
     checkoutDeadlineMs: deps.checkoutDeadlineMs ?? 15_000,
     readinessDeadlineMs: deps.readinessDeadlineMs ?? 1_000,

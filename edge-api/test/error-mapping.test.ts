@@ -2,15 +2,19 @@ import { status } from '@grpc/grpc-js';
 import { HTTP_STATUS_BY_GRPC_CODE } from '@shop/platform';
 import { call, fake, OrderServiceService, ProductServiceService, startEdgeHarness, type EdgeHarness } from './support/edge-harness';
 import { checkoutBody, product } from './support/fixtures';
+import { batchGetByEach } from './support/product-reads';
 
 const SECRET = 'db password=hunter2 at /srv/product/src/data/repo.ts:42';
 
-/** The product backend answers the status named in the id: GET /v1/products/status-NOT_FOUND -> NOT_FOUND. */
+/**
+ * The product backend answers the status named in the id, for the whole call: GET /v1/products/status-UNAVAILABLE
+ * -> UNAVAILABLE. It answers a created product without the product: a contract violation the edge must not leak.
+ */
 const productBackend = fake(ProductServiceService, {
-  getProduct: ({ id }) => {
-    if (id === 'ok') return { ok: { product: product('ok') } };
-    if (id === 'missing-body') return { ok: {} }; // a contract violation the edge must not leak
-    const name = id.replace(/^status-/, '') as keyof typeof status;
+  batchGetProducts: ({ ids }) => {
+    if (ids.every((id) => id === 'ok')) return { ok: { products: ids.map((id) => product(id)) } };
+    // The edge asks in lower case, as the product service stores ids.
+    const name = ids.find((id) => id !== 'ok')!.replace(/^status-/, '').toUpperCase() as keyof typeof status;
     const code = status[name];
     return {
       error: {
@@ -19,6 +23,7 @@ const productBackend = fake(ProductServiceService, {
       },
     };
   },
+  createProduct: () => ({ ok: {} }),
 });
 
 const orderBackend = fake(OrderServiceService, {
@@ -68,7 +73,10 @@ describe('gRPC status -> HTTP problem mapping through a real route', () => {
 
   it('an unexpected error inside the edge is a 500 with no stack or internal message', async () => {
     harness = await startEdgeHarness({ product: [productBackend] });
-    const response = await call(`${harness.url}/v1/products/missing-body`);
+    const response = await call(`${harness.url}/v1/products`, {
+      method: 'POST', token: harness.adminToken,
+      body: { sku: 'SKU-1', name: 'A thing', description: 'Fine', price: { amountMinor: 100, currency: 'USD' }, category: 'things' },
+    });
     expect(response.status).toBe(500);
     expect(response.body).toMatchObject({ status: 500, code: 'INTERNAL', detail: 'An unexpected error occurred' });
     expect(response.text).not.toMatch(/answered without|at .*\.ts|Error:/);
@@ -85,6 +93,14 @@ describe('gRPC status -> HTTP problem mapping through a real route', () => {
     expect(Number(response.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(response.body).toMatchObject({ status: 503, code: 'UNAVAILABLE', detail: 'A service needed for this request is unavailable; try again later' });
     expect(response.text).not.toMatch(/127\.0\.0\.1|round_robin|connect/);
+  });
+
+  it('an unknown product is a 404 naming it as asked; a known one read alongside is answered', async () => {
+    harness = await startEdgeHarness({ product: [fake(ProductServiceService, { batchGetProducts: batchGetByEach((id) => (id === 'ok' ? { ok: { product: product(id) } } : { error: { code: status.NOT_FOUND, message: 'unknown' } })) })] });
+    const [missing, found] = await Promise.all([call(`${harness.url}/v1/products/Nope-1`), call(`${harness.url}/v1/products/ok`)]);
+    expect(missing.status).toBe(404);
+    expect(missing.body).toMatchObject({ status: 404, code: 'NOT_FOUND', reason: 'NOT_FOUND', detail: 'Product Nope-1 does not exist', metadata: { productId: 'Nope-1' } });
+    expect(found.status).toBe(200);
   });
 
   it('a healthy answer is the product in public JSON', async () => {

@@ -3,6 +3,7 @@ import type { Product, WatchProductChangesResponse } from '@shop/proto/gen/shop/
 import { call, fake, ProductServiceService, startEdgeHarness, type EdgeHarness } from './support/edge-harness';
 import type { FakeStream } from './support/fake-services';
 import { product } from './support/fixtures';
+import { batchedIds, batchGetByEach, everyProductExists } from './support/product-reads';
 import type { CallResult } from './support/http';
 import { waitFor } from './support/wait';
 
@@ -11,10 +12,10 @@ function productBackend() {
   const catalog = new Map<string, Product>([['p1', product('p1')], ['probe', product('probe')]]);
   const feed = { refuse: false, streams: [] as Array<FakeStream<WatchProductChangesResponse>> };
   const backend = fake(ProductServiceService, {
-    getProduct: ({ id }) => {
+    batchGetProducts: batchGetByEach((id) => {
       const found = catalog.get(id);
       return found ? { ok: { product: found } } : { error: { code: status.NOT_FOUND, message: 'No such product' } };
-    },
+    }),
     updateProduct: ({ product: patch }) => {
       const current = catalog.get(patch!.id)!;
       const updated = { ...current, name: patch!.name, updateTime: new Date('2026-02-01T00:00:00Z') };
@@ -49,8 +50,7 @@ describe('GET /v1/products/{id} through the edge product cache', () => {
   let scripted: ReturnType<typeof productBackend>;
 
   const get = (id: string, headers: Record<string, string> = {}) => call(`${harness.url}/v1/products/${id}`, { headers });
-  const getProductCalls = (id: string) =>
-    harness.servers.product.calls.filter((recorded) => recorded.path.endsWith('/GetProduct') && (recorded.request as { id: string }).id === id).length;
+  const productCallsFor = (id: string) => batchedIds(harness.servers.product.calls).filter((ids) => ids.includes(id)).length;
   /** The cache is on once a read of the probe product is no longer a bypass. */
   const cacheOn = () => waitFor(async () => cacheStatus(await get('probe')) !== 'edge; fwd=bypass');
   /** Reads until the condition holds; every read is an ordinary GET. */
@@ -84,7 +84,7 @@ describe('GET /v1/products/{id} through the edge product cache', () => {
     expect(notModified.status).toBe(304);
     expect(cacheStatus(notModified)).toBe('edge; hit');
     expect(notModified.headers.get('etag')).toBe(miss.headers.get('etag'));
-    expect(getProductCalls('p1')).toBe(1);
+    expect(productCallsFor('p1')).toBe(1);
   });
 
   it('forwards a request that asks for a fresh answer, and refreshes the entry with it', async () => {
@@ -95,11 +95,11 @@ describe('GET /v1/products/{id} through the edge product cache', () => {
       const fresh = await get('p1', { 'cache-control': directive });
       expect({ directive, status: cacheStatus(fresh), name: nameOf(fresh) }).toEqual({ directive, status: 'edge; fwd=request', name: 'Renamed quietly' });
     }
-    expect(getProductCalls('p1')).toBe(5);
+    expect(productCallsFor('p1')).toBe(5);
     const hit = await get('p1', { 'cache-control': 'max-age=60' });
     expect(cacheStatus(hit)).toBe('edge; hit');
     expect(nameOf(hit)).toBe('Renamed quietly');
-    expect(getProductCalls('p1')).toBe(5);
+    expect(productCallsFor('p1')).toBe(5);
   });
 
   it('asks again after the change feed names the product', async () => {
@@ -111,7 +111,7 @@ describe('GET /v1/products/{id} through the edge product cache', () => {
     const after = await readUntil('p1', (response) => cacheStatus(response) !== 'edge; hit');
     expect(cacheStatus(after)).toBe('edge; fwd=uri-miss');
     expect(nameOf(after)).toBe('Renamed elsewhere');
-    expect(getProductCalls('p1')).toBe(2);
+    expect(productCallsFor('p1')).toBe(2);
     expect(cacheStatus(await get('p1'))).toBe('edge; hit');
   });
 
@@ -139,7 +139,7 @@ describe('GET /v1/products/{id} through the edge product cache', () => {
       expect(missing.status).toBe(404);
       expect(cacheStatus(missing)).toBe('edge; fwd=uri-miss');
     }
-    expect(getProductCalls('nope')).toBe(2);
+    expect(productCallsFor('nope')).toBe(2);
   });
 
   it('bypasses the cache, cleared, while the feed is down, and uses it again once the feed is back', async () => {
@@ -152,10 +152,10 @@ describe('GET /v1/products/{id} through the edge product cache', () => {
     for (const stream of scripted.feed.streams) stream.fail({ code: status.UNAVAILABLE, message: 'The change feed stopped listening', reason: 'FEED_LOST' });
     const down = await readUntil('p1', (response) => cacheStatus(response) === 'edge; fwd=bypass');
     expect(nameOf(down)).toBe('Changed while the feed was down');
-    const before = getProductCalls('p1');
+    const before = productCallsFor('p1');
     const again = await get('p1');
     expect(cacheStatus(again)).toBe('edge; fwd=bypass');
-    expect(getProductCalls('p1')).toBe(before + 1);
+    expect(productCallsFor('p1')).toBe(before + 1);
 
     scripted.feed.refuse = false;
     const back = await readUntil('p1', (response) => cacheStatus(response) !== 'edge; fwd=bypass');
@@ -171,14 +171,14 @@ describe('GET /v1/products/{id} without a product cache', () => {
   let harness: EdgeHarness | undefined;
   afterEach(() => harness?.stop());
 
-  const backend = fake(ProductServiceService, { getProduct: ({ id }) => ({ ok: { product: product(id) } }) });
+  const backend = fake(ProductServiceService, { batchGetProducts: everyProductExists });
   const reads = async (url: string) => [await call(`${url}/v1/products/p1`), await call(`${url}/v1/products/p1`)];
 
   it('bypasses it, quietly, when the product service has no change feed (UNIMPLEMENTED)', async () => {
     harness = await startEdgeHarness({ product: [backend] });
     const answers = await reads(harness.url);
     expect(answers.map(cacheStatus)).toEqual(['edge; fwd=bypass', 'edge; fwd=bypass']);
-    expect(harness.servers.product.calls.filter((recorded) => recorded.path.endsWith('/GetProduct'))).toHaveLength(2);
+    expect(batchedIds(harness.servers.product.calls)).toEqual([['p1'], ['p1']]);
     await waitFor(() => harness!.logs().some((line) => line.msg === 'product change feed unavailable: product cache off'));
     expect(harness.logs().filter((line) => line.cache === 'product').map((line) => [line.level, line.msg, line.grpc_code])).toEqual([
       ['info', 'product change feed unavailable: product cache off', status.UNIMPLEMENTED],
@@ -189,6 +189,6 @@ describe('GET /v1/products/{id} without a product cache', () => {
     harness = await startEdgeHarness({ product: [backend] }, { PRODUCT_CACHE_ENTRIES: '0' });
     const answers = await reads(harness.url);
     expect(answers.map(cacheStatus)).toEqual(['edge; fwd=bypass', 'edge; fwd=bypass']);
-    expect(harness.servers.product.calls.map((recorded) => recorded.path).filter((path) => !path.endsWith('/GetProduct'))).toEqual([]);
+    expect(harness.servers.product.calls.map((recorded) => recorded.path).filter((path) => !path.endsWith('/BatchGetProducts'))).toEqual([]);
   });
 });

@@ -1,10 +1,10 @@
 import { call, fake, ProductServiceService, startEdgeHarness, type EdgeHarness } from './support/edge-harness';
-import { product } from './support/fixtures';
+import { everyProductExists } from './support/product-reads';
 
 describe('request ids and propagation', () => {
   let harness: EdgeHarness;
   beforeAll(async () => {
-    harness = await startEdgeHarness({ product: [fake(ProductServiceService, { getProduct: ({ id }) => ({ ok: { product: product(id) } }) })] });
+    harness = await startEdgeHarness({ product: [fake(ProductServiceService, { batchGetProducts: everyProductExists, listProducts: () => ({ ok: { products: [], nextPageToken: '' } }) })] });
   });
   afterAll(() => harness.stop());
 
@@ -36,9 +36,15 @@ describe('request ids and propagation', () => {
   });
 
   it('forwards a verified Authorization header as gRPC metadata, and none for anonymous callers', async () => {
-    await call(`${harness.url}/v1/products/p1`, { token: harness.customerToken });
+    await call(`${harness.url}/v1/products?q=lamp`, { token: harness.customerToken });
     expect(lastProductCall().metadata.get('authorization')).toEqual([`Bearer ${harness.customerToken}`]);
-    await call(`${harness.url}/v1/products/p1`);
+    await call(`${harness.url}/v1/products?q=lamp`);
+    expect(lastProductCall().metadata.get('authorization')).toEqual([]);
+  });
+
+  it('sends no caller\'s Authorization with a product read: reads are public, and one call may serve several callers', async () => {
+    expect((await call(`${harness.url}/v1/products/p1`, { token: harness.customerToken })).status).toBe(200);
+    expect(lastProductCall().path).toMatch(/\/BatchGetProducts$/);
     expect(lastProductCall().metadata.get('authorization')).toEqual([]);
   });
 

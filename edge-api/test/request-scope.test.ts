@@ -1,10 +1,10 @@
 import { call, fake, ProductServiceService, startEdgeHarness, type EdgeHarness } from './support/edge-harness';
-import { product } from './support/fixtures';
+import { everyProductExists } from './support/product-reads';
 
 describe('the request scope on every answer', () => {
   let harness: EdgeHarness;
   beforeAll(async () => {
-    harness = await startEdgeHarness({ product: [fake(ProductServiceService, { getProduct: ({ id }) => ({ ok: { product: product(id) } }) })] });
+    harness = await startEdgeHarness({ product: [fake(ProductServiceService, { batchGetProducts: everyProductExists })] });
   });
   afterAll(() => harness.stop());
 

@@ -1,5 +1,6 @@
 import { call, fake, ProductServiceService, startEdgeHarness, UserServiceService, type EdgeHarness } from './support/edge-harness';
 import { product } from './support/fixtures';
+import { batchGetByEach } from './support/product-reads';
 
 const tokens = { accessToken: 'a', refreshToken: 'r', expiresInSeconds: 900, tokenType: 'Bearer' };
 
@@ -37,11 +38,11 @@ describe('edge server', () => {
     const harness = await startEdgeHarness({
       product: [
         fake(ProductServiceService, {
-          getProduct: async ({ id }) => {
+          batchGetProducts: batchGetByEach(async (id) => {
             arrived();
             await gate;
             return { ok: { product: product(id) } };
-          },
+          }),
         }),
       ],
     });

@@ -1,7 +1,7 @@
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { startTelemetry, type TelemetryHandle } from '@shop/platform/telemetry';
 import { call, fake, ProductServiceService, startEdgeHarness, type EdgeHarness } from './support/edge-harness';
-import { product } from './support/fixtures';
+import { everyProductExists } from './support/product-reads';
 
 describe('tracing at the edge', () => {
   const exporter = new InMemorySpanExporter();
@@ -9,7 +9,7 @@ describe('tracing at the edge', () => {
   let harness: EdgeHarness;
   beforeAll(async () => {
     telemetry = startTelemetry('edge-api-test', { spanProcessors: [new SimpleSpanProcessor(exporter)] });
-    harness = await startEdgeHarness({ product: [fake(ProductServiceService, { getProduct: ({ id }) => ({ ok: { product: product(id) } }) })] });
+    harness = await startEdgeHarness({ product: [fake(ProductServiceService, { batchGetProducts: everyProductExists })] });
   });
   afterAll(async () => {
     await harness.stop();

@@ -126,10 +126,19 @@ describe('catalog through the REST edge (whole system)', () => {
     expect(changed.body.name).toBe('Renamed item');
   });
 
-  it('unknown product ids are 404 problems', async () => {
-    const response = await system.api('/v1/products/00000000-0000-4000-8000-000000000000');
-    expect(response.status).toBe(404);
-    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  it('unknown and malformed product ids are 404 problems, even among reads of products that exist', async () => {
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    const [missing, malformed, found] = await Promise.all([
+      system.api(`/v1/products/${unknown}`, { headers: { 'cache-control': 'no-cache' } }),
+      system.api('/v1/products/not-a-product', { headers: { 'cache-control': 'no-cache' } }),
+      system.api<ProductJson>(`/v1/products/${created[0]!.id}`, { headers: { 'cache-control': 'no-cache' } }),
+    ]);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(missing.body).toMatchObject({ code: 'NOT_FOUND', reason: 'NOT_FOUND', detail: `Product ${unknown} does not exist`, metadata: { productId: unknown } });
+    expect(malformed.status).toBe(404);
+    expect(found.status).toBe(200);
+    expect(found.body.id).toBe(created[0]!.id);
   });
 
   it('only admins write: anonymous 401, customers 403', async () => {

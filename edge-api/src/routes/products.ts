@@ -21,13 +21,12 @@ function matchesIfNoneMatch(req: Request, etag: string): boolean {
   return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
 }
 
-export function productRoutes({ clients, productCacheMaxAgeSeconds, productCache }: RouteDeps): Route[] {
+export function productRoutes({ clients, productReads, productCacheMaxAgeSeconds, productCache }: RouteDeps): Route[] {
   const cacheControl = `public, max-age=${productCacheMaxAgeSeconds}`;
 
   /** The representation sent, as stored: its JSON bytes and the ETag over exactly those bytes. */
   const fetchProduct = async (id: string): Promise<CachedProduct> => {
-    const { product } = await clients.product.getProduct({ id });
-    const text = JSON.stringify(productToJson(product));
+    const text = JSON.stringify(productToJson(await productReads.get(id)));
     // An exact-size buffer of its own: Buffer.from would slice Node's shared 8 KB pool, and a cached slice keeps its
     // whole slab (and whatever else was cut from it) alive for as long as the entry lives.
     const json = Buffer.allocUnsafeSlow(Buffer.byteLength(text));

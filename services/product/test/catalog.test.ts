@@ -100,19 +100,24 @@ describe('writes', () => {
 });
 
 describe('reads', () => {
-  it('answers NOT_FOUND for unknown and malformed ids, and batch gets all or nothing in request order', async () => {
+  it('answers NOT_FOUND for unknown and malformed ids, and batch gets all or nothing in request order unless missing ids are allowed', async () => {
     expect((await failureOf(h.products.getProduct({ id: randomUUID() }))).code).toBe(status.NOT_FOUND);
     expect((await failureOf(h.products.getProduct({ id: 'not-a-uuid' }))).code).toBe(status.NOT_FOUND);
 
     const a = await h.createProduct();
     const b = await h.createProduct();
-    const { products } = await h.products.batchGetProducts({ ids: [b.id, a.id, b.id] }, { token: null });
+    const { products } = await h.products.batchGetProducts({ ids: [b.id, a.id, b.id], allowMissing: false }, { token: null });
     expect(products.map((p) => p.id)).toEqual([b.id, a.id, b.id]);
 
     const unknown = randomUUID();
-    const failure = await failureOf(h.products.batchGetProducts({ ids: [a.id, unknown] }));
+    const failure = await failureOf(h.products.batchGetProducts({ ids: [a.id, unknown], allowMissing: false }));
     expect(failure.code).toBe(status.NOT_FOUND);
     expect(failure.metadata.product_ids).toBe(unknown);
+
+    const partial = await h.products.batchGetProducts({ ids: [unknown, b.id, 'not-a-uuid', a.id.toUpperCase(), b.id], allowMissing: true }, { token: null });
+    expect(partial.products.map((p) => p.id)).toEqual([b.id, a.id, b.id]);
+    const none = await h.products.batchGetProducts({ ids: [unknown], allowMissing: true }, { token: null });
+    expect(none.products).toEqual([]);
   });
 });
 

@@ -29,13 +29,22 @@ export function createCatalog(store: ProductStore, tokens: PageTokenCodec<Produc
       return product;
     },
 
-    /** All or nothing, in the order asked; NOT_FOUND names every unknown id. */
-    async batchGet(ids: readonly string[]): Promise<ProductRecord[]> {
+    /**
+     * In the order asked. All or nothing (NOT_FOUND names every unknown id) unless `allowMissing`, which leaves
+     * unknown and malformed ids out instead.
+     */
+    async batchGet(ids: readonly string[], allowMissing = false): Promise<ProductRecord[]> {
       const wanted = ids.filter(isProductId).map((id) => id.toLowerCase());
       const found = new Map((await store.getMany([...new Set(wanted)])).map((product) => [product.id, product]));
-      const missing = ids.filter((id) => !found.has(id.toLowerCase()));
-      if (missing.length > 0) throw notFound(`Unknown products: ${missing.join(', ')}`, { product_ids: missing.join(',') });
-      return ids.map((id) => found.get(id.toLowerCase())!);
+      const answered: ProductRecord[] = [];
+      const missing: string[] = [];
+      for (const id of ids) {
+        const product = found.get(id.toLowerCase());
+        if (product) answered.push(product);
+        else missing.push(id);
+      }
+      if (missing.length > 0 && !allowMissing) throw notFound(`Unknown products: ${missing.join(', ')}`, { product_ids: missing.join(',') });
+      return answered;
     },
 
     async list(rawFilters: ProductFilters, pageSize: number, pageToken: string): Promise<{ products: ProductRecord[]; nextPageToken: string }> {

@@ -27,7 +27,7 @@ export function productServiceHandlers(catalog: Catalog, changes: ProductChangeF
       if (request.ids.length > MAX_BATCH) {
         throw invalidArgument('Too many ids', [{ field: 'ids', description: `at most ${MAX_BATCH}` }]);
       }
-      const products = await catalog.batchGet(request.ids);
+      const products = await catalog.batchGet(request.ids, request.allowMissing);
       return { products: products.map(toProto) };
     },
 

@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import { context, SpanKind, SpanStatusCode, trace, type Context, type Link } from '@opentelemetry/api';
+import { currentRequestContext, runWithRequestContext, type RequestContext } from '@shop/platform';
+
+/** Where one request stood when it asked for a read that is sent together with others. */
+export interface BatchMember {
+  trace: Context;
+  request: RequestContext | undefined;
+}
+
+export const captureBatchMember = (): BatchMember => ({ trace: context.active(), request: currentRequestContext() });
+
+const tracer = trace.getTracer('edge-api');
+
+/** The span attribute giving how many requests one batched call served. */
+export const ATTR_BATCH_SIZE = 'shop.batch.size';
+
+/**
+ * Runs one call made on behalf of several requests.
+ *
+ * For a single request (every read when the edge is not busy) the call runs in that request's own trace and request
+ * context, exactly as if it had not been gathered. For several, it runs in a span of its own, child of the first
+ * request's span, that links to every request's span (and each of those links back to it), so every request's
+ * trace leads to the call that served it. The call gets a request id of its own rather than borrowing one
+ * request's, and the latest deadline of the requests it serves: each request still gets its own answer or error.
+ */
+export function runForBatch<T>(name: string, members: readonly BatchMember[], call: () => Promise<T>): Promise<T> {
+  const [first] = members;
+  if (first === undefined) return Promise.reject(new Error('A batch needs at least one member'));
+  if (members.length === 1) {
+    return context.with(first.trace, () => (first.request ? runWithRequestContext(first.request, call) : call()));
+  }
+
+  const links: Link[] = [];
+  for (const member of members) {
+    const span = trace.getSpan(member.trace);
+    if (span) links.push({ context: span.spanContext() });
+  }
+  const span = tracer.startSpan(name, { kind: SpanKind.INTERNAL, links, attributes: { [ATTR_BATCH_SIZE]: members.length } }, first.trace);
+  if (span.isRecording()) {
+    for (const member of members) trace.getSpan(member.trace)?.addLink({ context: span.spanContext() });
+  }
+  const request: RequestContext = { requestId: randomUUID(), deadline: latestDeadline(members) };
+  const settled = context.with(trace.setSpan(first.trace, span), () => runWithRequestContext(request, call));
+  return settled.then(
+    (value) => {
+      span.end();
+      return value;
+    },
+    (error: unknown) => {
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+      throw error;
+    },
+  );
+}
+
+/** Undefined unless every member has a deadline: a member without one must not be cut short by another's. */
+function latestDeadline(members: readonly BatchMember[]): number | undefined {
+  let latest = 0;
+  for (const member of members) {
+    const deadline = member.request?.deadline;
+    if (deadline === undefined) return undefined;
+    if (deadline > latest) latest = deadline;
+  }
+  return latest;
+}

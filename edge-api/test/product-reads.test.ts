@@ -1,0 +1,109 @@
+import { status } from '@grpc/grpc-js';
+import { context, trace } from '@opentelemetry/api';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { createServiceClient, DomainError, runWithRequestContext, type ServiceClient } from '@shop/platform';
+import { startTelemetry, type TelemetryHandle } from '@shop/platform/telemetry';
+import { memoryLogger } from '@shop/platform/testing';
+import { ProductServiceService, type BatchGetProductsRequest } from '@shop/proto/gen/shop/product/v1/product';
+import { ATTR_BATCH_SIZE } from '../src/reads/batch-scope';
+import { createProductReads, MAX_PRODUCTS_PER_CALL, type ProductReads } from '../src/reads/product-reads';
+import { fake, startFakeServer, type FakeServer } from './support/fake-services';
+import { product } from './support/fixtures';
+import { batchedIds, batchGetByEach } from './support/product-reads';
+
+/** Ids of products that exist in the fake catalog: lower case, as the product service answers them. */
+const known = (id: string) => /^known-/.test(id);
+
+describe('product reads through BatchGetProducts, against a real gRPC server', () => {
+  const exporter = new InMemorySpanExporter();
+  const tracer = trace.getTracer('product-reads-test');
+  let telemetry: TelemetryHandle;
+  let server: FakeServer;
+  let client: ServiceClient<typeof ProductServiceService>;
+  let reads: ProductReads;
+  let failWith: status | undefined;
+
+  beforeAll(async () => {
+    telemetry = startTelemetry('product-reads-test', { spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    server = await startFakeServer([
+      fake(ProductServiceService, {
+        batchGetProducts: batchGetByEach((id) => {
+          if (failWith !== undefined) return { error: { code: failWith, message: 'chosen failure', reason: 'CHOSEN' } };
+          return known(id) ? { ok: { product: product(id) } } : { error: { code: status.NOT_FOUND, message: 'unknown' } };
+        }),
+      }),
+    ]);
+    client = createServiceClient(ProductServiceService, { service: 'product', target: server.address, logger: memoryLogger().logger });
+    reads = createProductReads(client);
+  });
+  afterAll(async () => {
+    client.close();
+    await server.stop();
+    await telemetry.shutdown();
+  });
+  beforeEach(() => {
+    server.calls.length = 0;
+    exporter.reset();
+    failWith = undefined;
+  });
+
+  it('gathers the reads of one turn into one call that allows missing ids, in lower case, without authorization', async () => {
+    const settled = await Promise.allSettled([reads.get('known-a'), reads.get('KNOWN-B'), reads.get('Unknown-1'), reads.get('known-a')]);
+    expect(settled.map((result) => (result.status === 'fulfilled' ? result.value.id : result.reason))).toEqual([
+      'known-a', 'known-b', expect.any(DomainError), 'known-a',
+    ]);
+    const [missing] = settled.filter((result) => result.status === 'rejected');
+    expect(missing!.reason).toMatchObject({ code: status.NOT_FOUND, reason: 'NOT_FOUND', message: 'Product Unknown-1 does not exist', metadata: { product_id: 'Unknown-1' } });
+
+    expect(server.calls).toHaveLength(1);
+    expect(server.calls[0]!.request as BatchGetProductsRequest).toEqual({ ids: ['known-a', 'known-b', 'unknown-1'], allowMissing: true });
+    expect(server.calls[0]!.metadata.get('authorization')).toEqual([]);
+  });
+
+  it('asks for at most the service\'s limit of ids per call', async () => {
+    const ids = Array.from({ length: MAX_PRODUCTS_PER_CALL + 1 }, (_, i) => `known-${i}`);
+    const products = await Promise.all(ids.map((id) => reads.get(id)));
+    expect(products.map((found) => found.id)).toEqual(ids);
+    expect(batchedIds(server.calls).map((asked) => asked.length)).toEqual([MAX_PRODUCTS_PER_CALL, 1]);
+  });
+
+  it('fails every read of a call that failed with the service\'s status', async () => {
+    failWith = status.UNAVAILABLE;
+    const settled = await Promise.allSettled([reads.get('known-a'), reads.get('known-b')]);
+    expect(settled.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+    for (const result of settled) expect((result as PromiseRejectedResult).reason).toMatchObject({ code: status.UNAVAILABLE });
+  });
+
+  it('sends a lone read in its request\'s own trace, with its request id', async () => {
+    const request = tracer.startSpan('GET /v1/products/{id}');
+    await context.with(trace.setSpan(context.active(), request), () => runWithRequestContext({ requestId: 'req-1' }, () => reads.get('known-a')));
+    request.end();
+    expect(server.calls[0]!.metadata.get('x-request-id')).toEqual(['req-1']);
+    expect(String(server.calls[0]!.metadata.get('traceparent')[0])).toContain(request.spanContext().traceId);
+    expect(exporter.getFinishedSpans().filter((span) => span.name === 'product reads batch')).toEqual([]);
+  });
+
+  it('sends a shared read under a span of its own that links to every request it served, and back', async () => {
+    const requests = [tracer.startSpan('GET first'), tracer.startSpan('GET second')];
+    await Promise.all(
+      requests.map((request, i) =>
+        context.with(trace.setSpan(context.active(), request), () => runWithRequestContext({ requestId: `req-${i}` }, () => reads.get(`known-${i}`))),
+      ),
+    );
+    for (const request of requests) request.end();
+
+    const batch = exporter.getFinishedSpans().find((span) => span.name === 'product reads batch');
+    expect(batch).toBeDefined();
+    expect(batch!.attributes[ATTR_BATCH_SIZE]).toBe(2);
+    expect(batch!.spanContext().traceId).toBe(requests[0]!.spanContext().traceId);
+    expect(batch!.parentSpanContext?.spanId).toBe(requests[0]!.spanContext().spanId);
+    expect(batch!.links.map((link) => link.context.spanId)).toEqual(requests.map((request) => request.spanContext().spanId));
+    for (const name of ['GET first', 'GET second']) {
+      const request = exporter.getFinishedSpans().find((span) => span.name === name)!;
+      expect(request.links.map((link) => link.context.spanId)).toEqual([batch!.spanContext().spanId]);
+    }
+    // The call is the batch's, in the batch's trace, with a request id of its own.
+    expect(String(server.calls[0]!.metadata.get('traceparent')[0])).toContain(batch!.spanContext().traceId);
+    expect(server.calls[0]!.metadata.get('x-request-id')).not.toContain('req-0');
+  });
+});
