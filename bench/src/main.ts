@@ -18,7 +18,7 @@ import { startBaseline, startSystemIfReady } from './system/launch';
 import { seedCatalog } from './system/seed';
 import { watchProcesses } from './watch';
 
-const LOAD_SCENARIOS: readonly ScenarioName[] = ['read', 'read-cached', 'search', 'checkout', 'openloop', 'openloop-cached'];
+const LOAD_SCENARIOS: readonly ScenarioName[] = ['read', 'read-batched', 'read-cached', 'search', 'checkout', 'openloop', 'openloop-cached'];
 const say = (message: string): void => console.error(`[bench] ${message}`);
 const CACHE_NOTE =
   'scenarios 1 and 4 send Cache-Control: no-cache, so the edge fetches every product from the product service (Cache-Status: edge; fwd=request): ' +

@@ -14,8 +14,11 @@ export interface BenchOptions {
   scenarios: ReadonlySet<ScenarioName>;
 }
 
-/** `read` and `openloop` send `Cache-Control: no-cache` (the uncached path); the `-cached` twins let the edge's cache answer. */
-export const SCENARIOS = ['read', 'read-cached', 'search', 'checkout', 'openloop', 'openloop-cached', 'memory', 'breaker'] as const;
+/**
+ * `read` and `openloop` send `Cache-Control: no-cache` (the uncached path); the `-cached` twins let the edge's cache answer.
+ * `read-batched` is `read` against a baseline that gathers its reads as the edge does.
+ */
+export const SCENARIOS = ['read', 'read-batched', 'read-cached', 'search', 'checkout', 'openloop', 'openloop-cached', 'memory', 'breaker'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 const DEFAULTS = {

@@ -11,8 +11,11 @@ export const UNCACHED: Readonly<Record<string, string>> = { 'cache-control': 'no
 
 /** Scenarios 1 and 4 (and their cached twins, without headers): one product by a random id of the seeded catalog. */
 export const productById =
-  (ids: readonly string[], headers?: Readonly<Record<string, string>>): RequestFactory =>
-  () => ({ method: 'GET', path: `/v1/products/${pick(ids)}`, ...(headers ? { headers: { ...headers } } : {}) });
+  (ids: readonly string[], headers?: Readonly<Record<string, string>>, pathPrefix = ''): RequestFactory =>
+  () => ({ method: 'GET', path: `${pathPrefix}/v1/products/${pick(ids)}`, ...(headers ? { headers: { ...headers } } : {}) });
+
+/** The baseline's route that gathers product reads per event-loop turn, as the edge does (scenario 1b). */
+export const BATCHED_BASELINE_PREFIX = '/batched';
 
 /**
  * Every product of the catalog once, in order, before a cached scenario. With `Cache-Control: no-cache` each one is

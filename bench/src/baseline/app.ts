@@ -2,7 +2,22 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { orderJson, placeOrder } from './checkout';
 import { CheckoutRefused, isCheckoutBody } from './checkout-types';
 import type { BaselinePools } from './pools';
-import { getProduct, productJson, searchProducts } from './products';
+import { createBatchLoader } from '../../../edge-api/src/reads/batch-loader';
+import type { ProductRow } from '../../../services/product/src/data/product-rows';
+import { getProduct, getProducts, productJson, searchProducts } from './products';
+
+class ProductNotFound extends Error {}
+
+/** The edge's gathering of product reads (the same loader), over the product service's batch statement. */
+function batchedProductReads(pools: BaselinePools) {
+  return createBatchLoader<ProductRow>({
+    name: 'baseline product reads',
+    keyOf: (id) => id.toLowerCase(),
+    maxBatch: 100,
+    load: async (ids) => new Map((await getProducts(pools.product, ids)).map((row) => [row.id, row])),
+    missing: () => new ProductNotFound(),
+  });
+}
 
 /**
  * The bare ceiling: express 5 + `pg`, the same routes and SQL as the edge + services, no gRPC, no ORM, no auth
@@ -25,6 +40,17 @@ export function createBaselineApp(pools: BaselinePools): express.Express {
       return;
     }
     res.json(productJson(row));
+  });
+
+  // The same read, gathered per event-loop turn as the edge gathers its reads (bench scenario 1b).
+  const batched = batchedProductReads(pools);
+  app.get('/batched/v1/products/:id', async (req, res) => {
+    try {
+      res.json(productJson(await batched.get(req.params.id)));
+    } catch (error) {
+      if (!(error instanceof ProductNotFound)) throw error;
+      res.status(404).json({ title: 'Not Found', status: 404 });
+    }
   });
 
   app.get('/v1/products', async (req, res) => {

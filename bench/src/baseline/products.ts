@@ -44,6 +44,18 @@ export async function getProduct(pool: Pool, id: string): Promise<ProductRow | u
   return result.rows[0];
 }
 
+/** The product service's BatchGetProducts statement: the rows of the ids that exist (malformed ids are left out). */
+export async function getProducts(pool: Pool, ids: readonly string[]): Promise<ProductRow[]> {
+  const wanted = ids.filter((id) => UUID.test(id));
+  if (wanted.length === 0) return [];
+  const result = await pool.query<ProductRow>({
+    name: 'product_get_many',
+    text: `SELECT ${PRODUCT_COLUMNS} FROM products p WHERE p.id = ANY($1::uuid[])`,
+    values: [wanted],
+  });
+  return result.rows;
+}
+
 /** First page of a relevance-ranked full-text search, exactly as the product service builds it. */
 export async function searchProducts(pool: Pool, q: string): Promise<{ products: ProductRow[]; nextPageToken: string }> {
   const query = q.trim();

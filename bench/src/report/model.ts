@@ -3,7 +3,7 @@ import type { Comparison } from '../compare';
 import type { CacheStatusCounts } from '../load/cache-status';
 import type { MemoryReport } from '../memory';
 
-export type LoadScenario = 'read' | 'read-cached' | 'search' | 'checkout' | 'openloop' | 'openloop-cached';
+export type LoadScenario = 'read' | 'read-batched' | 'read-cached' | 'search' | 'checkout' | 'openloop' | 'openloop-cached';
 
 export interface ScenarioResult {
   title: string;

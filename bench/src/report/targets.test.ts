@@ -57,6 +57,14 @@ describe('checkTargets: read and open-loop targets per path', () => {
     expect(find(checks, 'p99 at 1000 req/s', 'cached')).toMatchObject({ measured: '12.0 ms (baseline 20.0 ms)', pass: true });
   });
 
+  it('shows the read against a baseline gathering reads too, never judged', () => {
+    const checks = checkTargets(results({ 'read-batched': comparison(closed, 0.42, 50, { 'fwd=request': 100 }) }));
+    const check = find(checks, 'product read vs a baseline gathering reads too', 'uncached');
+    expect(check).toMatchObject({ measured: '0.42x', goal: 'none (secondary)' });
+    expect(check.pass).toBeUndefined();
+    expect(find(checkTargets(results({})), 'product read vs a baseline gathering reads too', 'uncached').measured).toBe('n/a');
+  });
+
   it('does not judge a cached figure without a single hit: that is the uncached path again', () => {
     const checks = checkTargets(results({ 'read-cached': comparison(closed, 0.3, 50, { absent: 100 }) }));
     const check = find(checks, 'product read vs baseline', 'cached');
