@@ -1,4 +1,4 @@
-// Telemetry first: it patches http, express and grpc-js, which must not be loaded before it.
+// Telemetry first: it patches http, which must not be loaded before it.
 import './telemetry';
 import { runProcess } from '@shop/platform';
 import { loadEdgeConfig } from './config';

@@ -1,4 +1,4 @@
-// Imported first by main.ts: tracing must patch http, express and grpc-js before anything else loads them.
+// Imported first by main.ts: tracing must patch http before anything else loads it.
 import { startTelemetry } from '@shop/platform/telemetry';
 
 startTelemetry('edge-api');

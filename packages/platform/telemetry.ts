@@ -1,3 +1,3 @@
-// Entry point kept outside src/index.ts on purpose: it must run before grpc-js, express, http and pg are first
-// required, so that the OpenTelemetry instrumentations can patch them. Import it first in every main.ts.
+// Entry point kept outside src/index.ts on purpose: it must run before http and pg are first required, so that the
+// OpenTelemetry instrumentations can patch them (gRPC spans are the platform's own). Import it first in every main.ts.
 export { startTelemetry, type TelemetryHandle, type TelemetryOptions } from './src/telemetry/start';

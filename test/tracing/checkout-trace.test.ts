@@ -31,7 +31,7 @@ const until = async <T>(what: string, probe: () => T | undefined, timeoutMs: num
 /**
  * The whole system started the way a developer starts it (`npm start`'s launcher, every service its own
  * process, run from its esbuild bundle with npm packages left external, so that OpenTelemetry's require hooks
- * must still patch grpc-js, http, express and pg), exporting traces over OTLP/HTTP JSON to an in-memory collector: one checkout must be one trace
+ * must still patch http and pg), exporting traces over OTLP/HTTP JSON to an in-memory collector: one checkout must be one trace
  * across edge -> order -> product and payment, with database spans beneath, and the same trace id in every
  * service's logs.
  */

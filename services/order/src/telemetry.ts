@@ -1,4 +1,4 @@
-// Imported first by main.ts: tracing must patch grpc-js, http and pg before anything else loads them.
+// Imported first by main.ts: tracing must patch http and pg before anything else loads them.
 import { startTelemetry } from '@shop/platform/telemetry';
 
 startTelemetry('order');

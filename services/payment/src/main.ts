@@ -1,4 +1,4 @@
-// Telemetry first: it patches grpc-js, http and pg, which must not be loaded before it.
+// Telemetry first: it patches http and pg, which must not be loaded before it.
 import './telemetry';
 import { runProcess } from '@shop/platform';
 import { loadPaymentConfig } from './config';

@@ -1,4 +1,4 @@
-// Imported first by main.ts: tracing must patch grpc-js and pg before anything else loads them.
+// Imported first by main.ts: tracing must patch pg before anything else loads it.
 import { startTelemetry } from '@shop/platform/telemetry';
 
 startTelemetry('payment');

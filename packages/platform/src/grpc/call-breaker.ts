@@ -3,6 +3,7 @@ import CircuitBreaker from 'opossum';
 import { DomainError } from '../errors/domain-error';
 import { isRemoteServiceError, toServiceError } from '../errors/grpc-status';
 import type { Logger } from '../logger';
+import { clientSpanMethod, endClientSpan, startClientSpan } from '../telemetry/client-span';
 import { breakerState, registerBreaker, unregisterBreaker } from './breaker-registry';
 import type { AnyMethodDefinition } from './method-types';
 
@@ -66,16 +67,27 @@ export function toCallError(domainError: DomainError, domain: string): ServiceEr
 const rethrow = (error: unknown): Promise<never> => Promise.reject(error);
 
 /**
- * The action of a unary method: one grpc-js unary request on `channel`. Settled once per method, so that a call
- * costs the request itself and nothing more.
+ * The action of a unary method: one grpc-js unary request on `channel`, traced by a CLIENT span of its own (one
+ * per attempt, as the gRPC instrumentation made them; see client-span.ts). Settled once per method, so that a call
+ * costs the request and its span and nothing more.
  */
 export function unaryCallAction(channel: Client, method: AnyMethodDefinition): CallAction<unknown> {
   const { path, requestSerialize, responseDeserialize } = method;
+  const spanMethod = clientSpanMethod(path, channel.getChannel().getTarget());
   return (request, metadata, deadline) =>
     new Promise<unknown>((resolve, reject) => {
-      channel.makeUnaryRequest(path, requestSerialize, responseDeserialize, request, metadata, { deadline }, (error, response) =>
-        error ? reject(error) : resolve(response),
-      );
+      const span = startClientSpan(spanMethod, metadata);
+      try {
+        channel.makeUnaryRequest(path, requestSerialize, responseDeserialize, request, metadata, { deadline }, (error, response) => {
+          endClientSpan(span, error ?? undefined);
+          if (error) reject(error);
+          else resolve(response);
+        });
+      } catch (error) {
+        // Thrown before the request left (the executor's throw rejects the promise): the span still ends.
+        endClientSpan(span, error instanceof Error ? error : { message: String(error) });
+        throw error;
+      }
     });
 }
 

@@ -1,5 +1,4 @@
 import { Client, credentials, Metadata, status, type ChannelOptions } from '@grpc/grpc-js';
-import { context, propagation } from '@opentelemetry/api';
 import type CircuitBreaker from 'opossum';
 import { DomainError } from '../errors/domain-error';
 import { isRemoteServiceError } from '../errors/grpc-status';
@@ -7,7 +6,7 @@ import type { Logger } from '../logger';
 import { AUTHORIZATION_HEADER, currentRequestContext, REQUEST_ID_HEADER } from '../request-context';
 import { closeCallBreaker, createCallBreaker, toCallError, unaryCallAction, type BreakerOptions, type CallAction, type CallArgs } from './call-breaker';
 import type { AnyServiceDefinition, RequestOf, ResponseOf, ServerStreamKeys, UnaryKeys } from './method-types';
-import { openResponseStream, type ResponseStream } from './response-stream';
+import { serverStreamCallAction, type ResponseStream } from './response-stream';
 
 export interface CallOptions {
   /** Overrides the method's default deadline (still capped by the incoming call's remaining deadline). For a
@@ -47,12 +46,6 @@ export type ServiceClient<D extends AnyServiceDefinition> = {
   close(): void;
 };
 
-const metadataSetter = {
-  set(carrier: Metadata, key: string, value: string) {
-    carrier.set(key, value);
-  },
-};
-
 /** The channel settings of every service client (ServiceClientOptions.channelOptions adds to them). */
 export const SERVICE_CHANNEL_OPTIONS: Readonly<ChannelOptions> = {
   'grpc.keepalive_time_ms': 30_000,
@@ -69,10 +62,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The one way to call another service: every call gets a deadline (the caller's remaining one when there is
- * one, else the method default), the request id, the caller's authorization and the trace context, and goes
- * through an opossum breaker per (service, method). Business errors never trip a breaker; an open breaker fails
- * fast as UNAVAILABLE (reason CIRCUIT_OPEN) without touching the network; idempotent methods are retried on
- * UNAVAILABLE while the deadline allows.
+ * one, else the method default), the request id, the caller's authorization and a CLIENT span per attempt (whose
+ * trace context it sends), and goes through an opossum breaker per (service, method). Business errors never trip
+ * a breaker; an open breaker fails fast as UNAVAILABLE (reason CIRCUIT_OPEN) without touching the network;
+ * idempotent methods are retried on UNAVAILABLE while the deadline allows.
  */
 export function createServiceClient<D extends AnyServiceDefinition>(
   definition: D,
@@ -95,10 +88,11 @@ export function createServiceClient<D extends AnyServiceDefinition>(
     // Everything that does not depend on the call is settled once, here, not on every call.
     const methodDeadline = options.deadlinesMs?.[key] ?? (method.responseStream ? DEFAULT_STREAM_DEADLINE_MS : defaultDeadline);
     const retriesOnUnavailable = idempotent.has(key) && !method.responseStream ? maxRetries : 0;
-    // The breaker's action. Its fourth argument (the attempt number) is only read by the retry below.
-    const send: CallAction<unknown> = method.responseStream
-      ? (request, metadata, deadline) => openResponseStream(channel, method, request, metadata, deadline)
-      : unaryCallAction(channel, method);
+    // The breaker's action. Its fourth argument (the attempt number) is only read by the retry below. Each
+    // attempt that reaches the network is traced by a CLIENT span of its own, started by the action, whose trace
+    // context the action writes into the metadata (see client-span.ts); a call refused by an open breaker or by
+    // a deadline already passed makes none.
+    const send: CallAction<unknown> = method.responseStream ? serverStreamCallAction(channel, method) : unaryCallAction(channel, method);
     const breaker = createCallBreaker(send, {
       name,
       service: options.service,
@@ -133,7 +127,6 @@ export function createServiceClient<D extends AnyServiceDefinition>(
         if (requestContext?.requestId) metadata.set(REQUEST_ID_HEADER, requestContext.requestId);
         const authorization = callOptions?.authorization === undefined ? requestContext?.authorization : callOptions.authorization;
         if (authorization) metadata.set(AUTHORIZATION_HEADER, authorization);
-        propagation.inject(context.active(), metadata, metadataSetter);
       } catch (error) {
         // A malformed header value: a rejected call, as from any other failure, never a synchronous throw.
         return Promise.reject(error);

@@ -1,4 +1,6 @@
-import { Metadata, status, type Client, type ServiceError } from '@grpc/grpc-js';
+import { Metadata, status, type Client, type ServiceError, type StatusObject } from '@grpc/grpc-js';
+import { clientSpanMethod, endClientSpan, startClientSpan, streamStatusError, type ClientSpanMethod } from '../telemetry/client-span';
+import type { CallAction } from './call-breaker';
 import type { AnyMethodDefinition } from './method-types';
 
 /** The messages of a server-streaming call. Iterating throws the call's error if it ends with one. */
@@ -8,9 +10,20 @@ export interface ResponseStream<Res> extends AsyncIterable<Res> {
 }
 
 /**
+ * The action of a server-streaming method: openResponseStream on `channel`, with what its CLIENT span needs settled
+ * once per method.
+ */
+export function serverStreamCallAction(channel: Client, method: AnyMethodDefinition): CallAction<ResponseStream<unknown>> {
+  const spanMethod = clientSpanMethod(method.path, channel.getChannel().getTarget());
+  return (request, metadata, deadline) => openResponseStream(channel, method, request, metadata, deadline, spanMethod);
+}
+
+/**
  * Starts a server-streaming call and settles once its first message arrives (that message is still the first one
  * iterated), or rejects with the call's error if it ends before any. Settling on the first message is what lets a
  * breaker judge a stream: a call that answered is a healthy callee, whatever happens to the stream later.
+ * The call's CLIENT span covers the whole stream: it ends with the call's final status (OK, the error it ended
+ * with, or CANCELLED when the caller cancelled it).
  */
 export function openResponseStream(
   channel: Client,
@@ -18,8 +31,18 @@ export function openResponseStream(
   request: unknown,
   metadata: Metadata,
   deadline: number,
+  spanMethod: ClientSpanMethod = clientSpanMethod(method.path, channel.getChannel().getTarget()),
 ): Promise<ResponseStream<unknown>> {
-  const call = channel.makeServerStreamRequest(method.path, method.requestSerialize, method.responseDeserialize, request, metadata, { deadline });
+  const span = startClientSpan(spanMethod, metadata);
+  let call: ReturnType<Client['makeServerStreamRequest']>;
+  try {
+    call = channel.makeServerStreamRequest(method.path, method.requestSerialize, method.responseDeserialize, request, metadata, { deadline });
+  } catch (error) {
+    endClientSpan(span, error instanceof Error ? error : { message: String(error) });
+    throw error;
+  }
+  // grpc-js emits 'status' once, last, whatever ended the call (after 'error' when it failed).
+  call.on('status', ({ code, details }: StatusObject) => endClientSpan(span, code === status.OK ? undefined : streamStatusError(code, details)));
   // A Readable's own async iterator: it listens for 'error' from the start, so nothing is unhandled between reads.
   const messages: AsyncIterator<unknown> = call[Symbol.asyncIterator]();
   return messages.next().then((first) => {

@@ -7,11 +7,9 @@ import { grpcStatusName, isRemoteServiceError, toServiceError } from '../errors/
 import type { Logger } from '../logger';
 import { runWithRequestContext } from '../request-context';
 import { shutdownTelemetry } from '../telemetry/flush';
-import { markServedByPlatform } from '../telemetry/served-methods';
 import { endServerSpan, startServerSpan } from '../telemetry/server-span';
 import { createCallContext, requestIdFrom, type CallContext } from './call-context';
 import type { CallRunner, ServerStream, ServiceRegistration } from './implement';
-import { splitMethodPath } from './method-types';
 import { addReflection, HEALTH_SERVICE_NAME } from './reflection';
 
 export interface GrpcServerOptions {
@@ -146,8 +144,6 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   };
 
   for (const registration of options.services) {
-    // Their SERVER spans are made here (startServerSpan), not by the gRPC instrumentation (see served-methods.ts).
-    for (const where of Object.values(registration.definition).map((method) => splitMethodPath(method.path))) markServedByPlatform(where.method);
     server.addService(registration.definition, registration.bind(run));
   }
 

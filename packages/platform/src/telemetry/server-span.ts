@@ -1,7 +1,7 @@
 import type { Metadata } from '@grpc/grpc-js';
 import { propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Span, type TextMapGetter } from '@opentelemetry/api';
 
-// The names the gRPC instrumentation gives its spans and attributes, kept so that traces read the same.
+// The names the gRPC instrumentation gave its spans and attributes, kept so that traces read the same.
 const ATTR_RPC_SYSTEM = 'rpc.system';
 const ATTR_RPC_SERVICE = 'rpc.service';
 const ATTR_RPC_METHOD = 'rpc.method';

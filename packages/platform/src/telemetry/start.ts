@@ -1,10 +1,8 @@
-import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { NodeSDK, type NodeSDKConfiguration } from '@opentelemetry/sdk-node';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { setTelemetryShutdown } from './flush';
-import { servedByPlatform } from './served-methods';
 import { telemetryPlan } from './plan';
 
 export interface TelemetryOptions {
@@ -43,9 +41,10 @@ export function startTelemetry(serviceName: string, options: TelemetryOptions = 
       // No express instrumentation: the edge opens one span per route itself and names the HTTP server span by its
       // route (edge-api/src/registry/mount.ts); the module's per-layer spans would only repeat that span, at a cost
       // in CPU and garbage on every request (~15% of the edge's CPU per cached read, measured).
-      // Client calls only, in practice: the platform's gRPC server makes the SERVER spans of the methods it serves
-      // itself, at a fraction of the instrumentation's cost (see served-methods.ts).
-      new GrpcInstrumentation({ ignoreGrpcMethods: ['Check', 'Watch', 'ServerReflectionInfo', servedByPlatform] }),
+      // No gRPC instrumentation: the platform's gRPC server and client make their SERVER and CLIENT spans
+      // themselves (grpc/server.ts, grpc/call-breaker.ts, grpc/response-stream.ts), named and attributed as the
+      // instrumentation named them, without its per-call rewrapping, emitter binding and debug formatting. Health
+      // checks and reflection make no span, as the instrumentation was told (see telemetry/client-span.ts).
       // Statements only, never bound values: parameters can hold personal data. No span per pool checkout: every
       // query would get a second span (and context switch) for what is, but when the pool is exhausted, a no-op;
       // a wait for a connection still shows as the gap before the query's span.
