@@ -1,11 +1,12 @@
 import { runWithRequestContext, currentRequestContext } from '@shop/platform';
 import { createBatchLoader, type BatchLoaderOptions } from '../src/reads/batch-loader';
+import { requestBatchScope, type BatchMember } from '../src/reads/batch-scope';
 
 /** A loader over a small table, recording every call's keys and the request context it ran in. */
-function tableLoader(table: Record<string, string>, overrides: Partial<BatchLoaderOptions<string>> = {}) {
+function tableLoader(table: Record<string, string>, overrides: Partial<BatchLoaderOptions<string, BatchMember>> = {}) {
   const calls: Array<{ keys: string[]; requestId: string | undefined }> = [];
-  const loader = createBatchLoader<string>({
-    name: 'test batch',
+  const loader = createBatchLoader<string, BatchMember>({
+    scope: requestBatchScope('test batch'),
     keyOf: (asked) => asked.toLowerCase(),
     maxBatch: 3,
     load: (keys) => {
@@ -57,13 +58,13 @@ describe('createBatchLoader', () => {
     let failNext = true;
     const { loader, calls } = tableLoader({ a: 'A', b: 'B' }, {
       maxBatch: 1,
-      load: (keys) => {
+      load: (keys: string[]) => {
         calls.push({ keys, requestId: undefined });
         if (failNext) {
           failNext = false;
           return Promise.reject(new Error('service down'));
         }
-        return Promise.resolve(new Map(keys.map((key) => [key, key.toUpperCase()])));
+        return Promise.resolve(new Map(keys.map((key: string) => [key, key.toUpperCase()])));
       },
     });
     const settled = await Promise.allSettled([loader.get('a'), loader.get('a'), loader.get('b')]);
@@ -73,6 +74,16 @@ describe('createBatchLoader', () => {
       { status: 'fulfilled', value: 'B' },
     ]);
     expect(calls.map((call) => call.keys)).toEqual([['a'], ['b']]);
+  });
+
+  it('fails, never strands, the reads of a call whose answer is broken', async () => {
+    const broken = { get: () => { throw new Error('not a map'); } } as unknown as ReadonlyMap<string, string>;
+    const { loader } = tableLoader({}, { load: () => Promise.resolve(broken) });
+    const settled = await Promise.allSettled([loader.get('a'), loader.get('b')]);
+    expect(settled).toEqual([
+      { status: 'rejected', reason: new Error('not a map') },
+      { status: 'rejected', reason: new Error('not a map') },
+    ]);
   });
 
   it('turns a loader that throws instead of rejecting into failed reads', async () => {

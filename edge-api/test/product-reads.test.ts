@@ -1,11 +1,11 @@
 import { status } from '@grpc/grpc-js';
-import { context, trace } from '@opentelemetry/api';
+import { context, trace, TraceFlags } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { createServiceClient, DomainError, runWithRequestContext, type ServiceClient } from '@shop/platform';
 import { startTelemetry, type TelemetryHandle } from '@shop/platform/telemetry';
 import { memoryLogger } from '@shop/platform/testing';
 import { ProductServiceService, type BatchGetProductsRequest } from '@shop/proto/gen/shop/product/v1/product';
-import { ATTR_BATCH_SIZE } from '../src/reads/batch-scope';
+import { ATTR_BATCH_SIZE, ATTR_REQUEST_ID } from '../src/reads/batch-scope';
 import { createProductReads, MAX_PRODUCTS_PER_CALL, type ProductReads } from '../src/reads/product-reads';
 import { fake, startFakeServer, type FakeServer } from './support/fake-services';
 import { product } from './support/fixtures';
@@ -22,15 +22,18 @@ describe('product reads through BatchGetProducts, against a real gRPC server', (
   let client: ServiceClient<typeof ProductServiceService>;
   let reads: ProductReads;
   let failWith: status | undefined;
+  /** Answers as a product service from before allow_missing: all or nothing. */
+  let legacy: boolean;
+  const catalog = batchGetByEach((id) => {
+    if (failWith !== undefined) return { error: { code: failWith, message: 'chosen failure', reason: 'CHOSEN' } };
+    return known(id) ? { ok: { product: product(id) } } : { error: { code: status.NOT_FOUND, message: `Unknown products: ${id}`, reason: 'NOT_FOUND' } };
+  });
 
   beforeAll(async () => {
     telemetry = startTelemetry('product-reads-test', { spanProcessors: [new SimpleSpanProcessor(exporter)] });
     server = await startFakeServer([
       fake(ProductServiceService, {
-        batchGetProducts: batchGetByEach((id) => {
-          if (failWith !== undefined) return { error: { code: failWith, message: 'chosen failure', reason: 'CHOSEN' } };
-          return known(id) ? { ok: { product: product(id) } } : { error: { code: status.NOT_FOUND, message: 'unknown' } };
-        }),
+        batchGetProducts: (request, metadata) => catalog(legacy ? { ...request, allowMissing: false } : request, metadata),
       }),
     ]);
     client = createServiceClient(ProductServiceService, { service: 'product', target: server.address, logger: memoryLogger().logger });
@@ -45,10 +48,13 @@ describe('product reads through BatchGetProducts, against a real gRPC server', (
     server.calls.length = 0;
     exporter.reset();
     failWith = undefined;
+    legacy = false;
   });
 
   it('gathers the reads of one turn into one call that allows missing ids, in lower case, without authorization', async () => {
-    const settled = await Promise.allSettled([reads.get('known-a'), reads.get('KNOWN-B'), reads.get('Unknown-1'), reads.get('known-a')]);
+    const settled = await runWithRequestContext({ requestId: 'req-auth', authorization: 'Bearer caller-token' }, () =>
+      Promise.allSettled([reads.get('known-a'), reads.get('KNOWN-B'), reads.get('Unknown-1'), reads.get('known-a')]),
+    );
     expect(settled.map((result) => (result.status === 'fulfilled' ? result.value.id : result.reason))).toEqual([
       'known-a', 'known-b', expect.any(DomainError), 'known-a',
     ]);
@@ -60,7 +66,18 @@ describe('product reads through BatchGetProducts, against a real gRPC server', (
     expect(server.calls[0]!.metadata.get('authorization')).toEqual([]);
   });
 
-  it('asks for at most the service\'s limit of ids per call', async () => {
+  it('asks each id alone when the product service answers all or nothing (before allow_missing)', async () => {
+    legacy = true;
+    const settled = await Promise.allSettled([reads.get('known-a'), reads.get('unknown-1'), reads.get('unknown-2')]);
+    expect(settled[0]).toMatchObject({ status: 'fulfilled', value: { id: 'known-a' } });
+    for (const [i, result] of [[1, settled[1]], [2, settled[2]]] as const) {
+      // Worded as the edge words it, never naming another request's id.
+      expect(result).toMatchObject({ status: 'rejected', reason: { code: status.NOT_FOUND, message: `Product unknown-${i} does not exist` } });
+    }
+    expect(batchedIds(server.calls)).toEqual([['known-a', 'unknown-1', 'unknown-2'], ['known-a'], ['unknown-1'], ['unknown-2']]);
+  });
+
+  it('asks for at most MAX_PRODUCTS_PER_CALL ids per call', async () => {
     const ids = Array.from({ length: MAX_PRODUCTS_PER_CALL + 1 }, (_, i) => `known-${i}`);
     const products = await Promise.all(ids.map((id) => reads.get(id)));
     expect(products.map((found) => found.id)).toEqual(ids);
@@ -104,6 +121,21 @@ describe('product reads through BatchGetProducts, against a real gRPC server', (
     }
     // The call is the batch's, in the batch's trace, with a request id of its own.
     expect(String(server.calls[0]!.metadata.get('traceparent')[0])).toContain(batch!.spanContext().traceId);
-    expect(server.calls[0]!.metadata.get('x-request-id')).not.toContain('req-0');
+    const [callRequestId] = server.calls[0]!.metadata.get('x-request-id').map(String);
+    expect(callRequestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(batch!.attributes[ATTR_REQUEST_ID]).toBe(callRequestId);
+  });
+
+  it('puts a shared call under the first sampled request, so that a sampled request keeps its downstream spans', async () => {
+    const unsampled = trace.wrapSpanContext({ traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), traceFlags: TraceFlags.NONE });
+    const sampled = tracer.startSpan('GET sampled');
+    await Promise.all([
+      context.with(trace.setSpan(context.active(), unsampled), () => runWithRequestContext({ requestId: 'req-u' }, () => reads.get('known-u'))),
+      context.with(trace.setSpan(context.active(), sampled), () => runWithRequestContext({ requestId: 'req-s' }, () => reads.get('known-s'))),
+    ]);
+    sampled.end();
+    const batch = exporter.getFinishedSpans().find((span) => span.name === 'product reads batch');
+    expect(batch?.parentSpanContext?.spanId).toBe(sampled.spanContext().spanId);
+    expect(batch!.links.map((link) => link.context.spanId)).toEqual([unsampled.spanContext().spanId, sampled.spanContext().spanId]);
   });
 });

@@ -126,7 +126,7 @@ describe('catalog through the REST edge (whole system)', () => {
     expect(changed.body.name).toBe('Renamed item');
   });
 
-  it('unknown and malformed product ids are 404 problems, even among reads of products that exist', async () => {
+  it('unknown and malformed product ids are 404 problems naming the id; a product read at the same time is answered', async () => {
     const unknown = '00000000-0000-4000-8000-000000000000';
     const [missing, malformed, found] = await Promise.all([
       system.api(`/v1/products/${unknown}`, { headers: { 'cache-control': 'no-cache' } }),

@@ -2,7 +2,8 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { orderJson, placeOrder } from './checkout';
 import { CheckoutRefused, isCheckoutBody } from './checkout-types';
 import type { BaselinePools } from './pools';
-import { createBatchLoader } from '../../../edge-api/src/reads/batch-loader';
+import { createBatchLoader, UNSCOPED } from '../../../edge-api/src/reads/batch-loader';
+import { MAX_PRODUCTS_PER_CALL } from '../../../edge-api/src/reads/product-reads';
 import type { ProductRow } from '../../../services/product/src/data/product-rows';
 import { getProduct, getProducts, productJson, searchProducts } from './products';
 
@@ -10,12 +11,13 @@ class ProductNotFound extends Error {}
 
 /** The edge's gathering of product reads (the same loader), over the product service's batch statement. */
 function batchedProductReads(pools: BaselinePools) {
-  return createBatchLoader<ProductRow>({
-    name: 'baseline product reads',
+  // Unscoped: the baseline has no request context or trace to carry into a shared statement.
+  return createBatchLoader<ProductRow, undefined>({
     keyOf: (id) => id.toLowerCase(),
-    maxBatch: 100,
+    maxBatch: MAX_PRODUCTS_PER_CALL,
     load: async (ids) => new Map((await getProducts(pools.product, ids)).map((row) => [row.id, row])),
     missing: () => new ProductNotFound(),
+    scope: UNSCOPED,
   });
 }
 

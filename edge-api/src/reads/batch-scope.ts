@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { context, SpanKind, SpanStatusCode, trace, type Context, type Link } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace, TraceFlags, type Context, type Link } from '@opentelemetry/api';
 import { currentRequestContext, runWithRequestContext, type RequestContext } from '@shop/platform';
+import type { BatchScope } from './batch-loader';
 
 /** Where one request stood when it asked for a read that is sent together with others. */
 export interface BatchMember {
@@ -14,15 +15,19 @@ const tracer = trace.getTracer('edge-api');
 
 /** The span attribute giving how many requests one batched call served. */
 export const ATTR_BATCH_SIZE = 'shop.batch.size';
+/** The request id a shared call sends (as the edge's route spans name theirs): the product service logs it. */
+export const ATTR_REQUEST_ID = 'shop.request_id';
 
 /**
  * Runs one call made on behalf of several requests.
  *
  * For a single request (every read when the edge is not busy) the call runs in that request's own trace and request
  * context, exactly as if it had not been gathered. For several, it runs in a span of its own, child of the first
- * request's span, that links to every request's span (and each of those links back to it), so every request's
- * trace leads to the call that served it. The call gets a request id of its own rather than borrowing one
- * request's, and the latest deadline of the requests it serves: each request still gets its own answer or error.
+ * sampled request's span, that links to every request's span (and, when recorded, each of those links back to it),
+ * so every request's trace leads to the call that served it. The call gets a request id of its own rather than
+ * borrowing one request's (on the span, to find the product service's log lines), and the latest deadline of the
+ * requests it serves: a request with an earlier one may wait past it. The edge sets no deadline on its requests'
+ * contexts (each call gets the client's), so this only matters to a caller that does.
  */
 export function runForBatch<T>(name: string, members: readonly BatchMember[], call: () => Promise<T>): Promise<T> {
   const [first] = members;
@@ -36,24 +41,42 @@ export function runForBatch<T>(name: string, members: readonly BatchMember[], ca
     const span = trace.getSpan(member.trace);
     if (span) links.push({ context: span.spanContext() });
   }
-  const span = tracer.startSpan(name, { kind: SpanKind.INTERNAL, links, attributes: { [ATTR_BATCH_SIZE]: members.length } }, first.trace);
+  // Under the first sampled request: a parent-based sampler would otherwise drop the call's spans (here and in the
+  // product service) whenever the first request happened not to be sampled, and with them every sampled one's.
+  const parent = members.find((member) => isSampled(member.trace)) ?? first;
+  const request: RequestContext = { requestId: randomUUID(), deadline: latestDeadline(members) };
+  const span = tracer.startSpan(
+    name,
+    { kind: SpanKind.INTERNAL, links, attributes: { [ATTR_BATCH_SIZE]: members.length, [ATTR_REQUEST_ID]: request.requestId } },
+    parent.trace,
+  );
   if (span.isRecording()) {
     for (const member of members) trace.getSpan(member.trace)?.addLink({ context: span.spanContext() });
   }
-  const request: RequestContext = { requestId: randomUUID(), deadline: latestDeadline(members) };
-  const settled = context.with(trace.setSpan(first.trace, span), () => runWithRequestContext(request, call));
+  const settled = context.with(trace.setSpan(parent.trace, span), () => runWithRequestContext(request, call));
   return settled.then(
     (value) => {
       span.end();
       return value;
     },
     (error: unknown) => {
-      span.setStatus({ code: SpanStatusCode.ERROR });
+      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
       span.end();
       throw error;
     },
   );
 }
+
+/** The edge's scope of a gathered read: each request's trace and request context (see runForBatch). */
+export const requestBatchScope = (name: string): BatchScope<BatchMember> => ({
+  capture: captureBatchMember,
+  run: (members, call) => runForBatch(name, members, call),
+});
+
+const isSampled = (member: Context): boolean => {
+  const span = trace.getSpan(member);
+  return span !== undefined && (span.spanContext().traceFlags & TraceFlags.SAMPLED) !== 0;
+};
 
 /** Undefined unless every member has a deadline: a member without one must not be cut short by another's. */
 function latestDeadline(members: readonly BatchMember[]): number | undefined {

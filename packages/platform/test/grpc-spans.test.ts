@@ -102,10 +102,17 @@ describe("the platform's own gRPC spans, CLIENT and SERVER", () => {
     expect(read.client).toMatchObject({ name: WATCH, attributes: { 'rpc.method': 'WatchProductChanges', 'rpc.grpc.status_code': 0 }, status: { code: SpanStatusCode.UNSET } });
     expect(read.servers.map((span) => span.name)).toEqual([WATCH]);
 
+    // The caller's own cancel (a watcher renewing its stream) is CANCELLED, and no failure.
     const cancelled = onlyHop('stream-cancelled');
-    expect(cancelled.client).toMatchObject({
+    expect(cancelled.client).toMatchObject({ name: WATCH, attributes: { 'rpc.grpc.status_code': 1 }, status: { code: SpanStatusCode.UNSET } });
+    expect(cancelled.client.attributes['grpc.error_message']).toBeUndefined();
+
+    // Ended before its first message: the UNAVAILABLE its caller got, not the OK the server sent.
+    expect(run.errors['stream-empty']).toMatch(/ended before its first message/);
+    const empty = onlyHop('stream-empty');
+    expect(empty.client).toMatchObject({
       name: WATCH,
-      attributes: { 'rpc.grpc.status_code': 1, 'grpc.error_message': '1 CANCELLED: Cancelled on client' },
+      attributes: { 'rpc.grpc.status_code': 14, 'grpc.error_message': expect.stringContaining('ended before its first message') },
       status: { code: SpanStatusCode.ERROR },
     });
   });

@@ -106,11 +106,11 @@ describe('reads', () => {
 
     const a = await h.createProduct();
     const b = await h.createProduct();
-    const { products } = await h.products.batchGetProducts({ ids: [b.id, a.id, b.id], allowMissing: false }, { token: null });
+    const { products } = await h.products.batchGetProducts({ ids: [b.id, a.id, b.id] }, { token: null });
     expect(products.map((p) => p.id)).toEqual([b.id, a.id, b.id]);
 
     const unknown = randomUUID();
-    const failure = await failureOf(h.products.batchGetProducts({ ids: [a.id, unknown], allowMissing: false }));
+    const failure = await failureOf(h.products.batchGetProducts({ ids: [a.id, unknown] }));
     expect(failure.code).toBe(status.NOT_FOUND);
     expect(failure.metadata.product_ids).toBe(unknown);
 

@@ -22,8 +22,9 @@ export function serverStreamCallAction(channel: Client, method: AnyMethodDefinit
  * Starts a server-streaming call and settles once its first message arrives (that message is still the first one
  * iterated), or rejects with the call's error if it ends before any. Settling on the first message is what lets a
  * breaker judge a stream: a call that answered is a healthy callee, whatever happens to the stream later.
- * The call's CLIENT span covers the whole stream: it ends with the call's final status (OK, the error it ended
- * with, or CANCELLED when the caller cancelled it).
+ * The call's CLIENT span covers the whole stream: it ends with the call's final status, the error it ended with, or
+ * CANCELLED without an error status when the caller cancelled it (a watcher that renews its stream is no failure);
+ * a stream that ended before its first message records the UNAVAILABLE its caller got.
  */
 export function openResponseStream(
   channel: Client,
@@ -41,16 +42,34 @@ export function openResponseStream(
     endClientSpan(span, error instanceof Error ? error : { message: String(error) });
     throw error;
   }
-  // grpc-js emits 'status' once, last, whatever ended the call (after 'error' when it failed).
-  call.on('status', ({ code, details }: StatusObject) => endClientSpan(span, code === status.OK ? undefined : streamStatusError(code, details)));
   // A Readable's own async iterator: it listens for 'error' from the start, so nothing is unhandled between reads.
   const messages: AsyncIterator<unknown> = call[Symbol.asyncIterator]();
-  return messages.next().then((first) => {
+  const firstMessage = messages.next();
+  let cancelledByCaller = false;
+  // grpc-js emits 'status' once, last, whatever ended the call (after 'error' when it failed).
+  call.on('status', ({ code, details }: StatusObject) => {
+    if (code === status.OK) {
+      // The status can come before the first read settles: whether a message came first is known from that read.
+      firstMessage.then(
+        (first) => endClientSpan(span, first.done ? endedEarly(method.path) : undefined),
+        () => endClientSpan(span),
+      );
+    } else if (code === status.CANCELLED && cancelledByCaller) {
+      endClientSpan(span, undefined, code);
+    } else {
+      endClientSpan(span, streamStatusError(code, details));
+    }
+  });
+  const cancel = () => {
+    cancelledByCaller = true;
+    call.cancel();
+  };
+  return firstMessage.then((first) => {
     // Ending OK before any message confirms nothing: to the caller and its breaker, the callee did not answer.
     if (first.done) throw endedEarly(method.path);
     let firstPending = true;
     return {
-      cancel: () => call.cancel(),
+      cancel,
       [Symbol.asyncIterator]: (): AsyncIterator<unknown> => ({
         next: () => {
           if (!firstPending) return messages.next();
@@ -58,7 +77,7 @@ export function openResponseStream(
           return Promise.resolve(first);
         },
         return: (value?: unknown) => {
-          call.cancel();
+          cancel();
           return Promise.resolve({ done: true as const, value });
         },
       }),

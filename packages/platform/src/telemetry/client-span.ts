@@ -66,9 +66,9 @@ export function startClientSpan(method: ClientSpanMethod, metadata: Metadata): S
     propagation.inject(parent, metadata, metadataSetter);
     return undefined;
   }
-  const span = tracer.startSpan(method.name, { kind: SpanKind.CLIENT }, parent);
-  // Attributes only for a span that keeps them: with tracing off (not sampled) they would be built and dropped.
-  if (span.isRecording()) span.setAttributes(method.attributes);
+  // Attributes at the start, where a sampler sees them; they are built once per method, and a span that is not
+  // recorded drops them.
+  const span = tracer.startSpan(method.name, { kind: SpanKind.CLIENT, attributes: method.attributes }, parent);
   propagation.inject(trace.setSpan(parent, span), metadata, metadataSetter);
   return span;
 }
@@ -81,14 +81,16 @@ export interface ClientCallError {
 }
 
 /**
- * Ends the span with the call's outcome as the gRPC instrumentation recorded it: rpc.grpc.status_code, and for a
- * failure an ERROR status and the error's name and message (grpc-js's "5 NOT_FOUND: <details>").
+ * Ends the span with the call's outcome, recorded as the gRPC instrumentation recorded it: rpc.grpc.status_code, and
+ * for a failure an ERROR status (with the message, which the instrumentation left out of unary calls' status) and
+ * the error's name and message (grpc-js's "5 NOT_FOUND: <details>"). Without an error, `code` (OK unless given:
+ * a caller's own cancel is CANCELLED, and no failure) is recorded with no error status.
  */
-export function endClientSpan(span: Span | undefined, error?: ClientCallError): void {
+export function endClientSpan(span: Span | undefined, error?: ClientCallError, code: number = grpcStatus.OK): void {
   if (!span) return;
   if (span.isRecording()) {
     if (!error) {
-      span.setAttribute(ATTR_RPC_GRPC_STATUS_CODE, grpcStatus.OK);
+      span.setAttribute(ATTR_RPC_GRPC_STATUS_CODE, code);
     } else {
       if (typeof error.code === 'number') span.setAttribute(ATTR_RPC_GRPC_STATUS_CODE, error.code);
       span.setStatus({ code: SpanStatusCode.ERROR, message: error.message ?? '' });

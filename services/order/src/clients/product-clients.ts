@@ -28,7 +28,7 @@ export function createProductClients(settings: ProductClientSettings): { catalog
 
   const catalog: Catalog = {
     async batchGetProducts(ids, authorization) {
-      const response = await call('product', () => products.batchGetProducts({ ids, allowMissing: false }, { authorization }));
+      const response = await call('product', () => products.batchGetProducts({ ids }, { authorization }));
       return response.products.map((product): CatalogProduct => ({
         id: product.id,
         sku: product.sku,
