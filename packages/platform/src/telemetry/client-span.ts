@@ -1,13 +1,8 @@
 import { status as grpcStatus, type Metadata } from '@grpc/grpc-js';
 import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Span, type TextMapSetter } from '@opentelemetry/api';
+import { ATTR_GRPC_ERROR_MESSAGE, ATTR_GRPC_ERROR_NAME, ATTR_RPC_GRPC_STATUS_CODE, ATTR_RPC_METHOD, ATTR_RPC_SERVICE, ATTR_RPC_SYSTEM } from './rpc-attributes';
 
-// The names the gRPC instrumentation gave its CLIENT spans and their attributes, kept so that traces read the same.
-const ATTR_RPC_SYSTEM = 'rpc.system';
-const ATTR_RPC_SERVICE = 'rpc.service';
-const ATTR_RPC_METHOD = 'rpc.method';
-const ATTR_RPC_GRPC_STATUS_CODE = 'rpc.grpc.status_code';
-const ATTR_GRPC_ERROR_NAME = 'grpc.error_name';
-const ATTR_GRPC_ERROR_MESSAGE = 'grpc.error_message';
+// The names the gRPC instrumentation gave the rest of its CLIENT spans' attributes.
 const ATTR_SERVER_ADDRESS = 'server.address';
 const ATTR_SERVER_PORT = 'server.port';
 

@@ -1,13 +1,7 @@
 import type { Metadata } from '@grpc/grpc-js';
 import { propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Span, type TextMapGetter } from '@opentelemetry/api';
+import { ATTR_GRPC_ERROR_MESSAGE, ATTR_GRPC_ERROR_NAME, ATTR_RPC_GRPC_STATUS_CODE, ATTR_RPC_METHOD, ATTR_RPC_SERVICE, ATTR_RPC_SYSTEM } from './rpc-attributes';
 
-// The names the gRPC instrumentation gave its spans and attributes, kept so that traces read the same.
-const ATTR_RPC_SYSTEM = 'rpc.system';
-const ATTR_RPC_SERVICE = 'rpc.service';
-const ATTR_RPC_METHOD = 'rpc.method';
-const ATTR_RPC_GRPC_STATUS_CODE = 'rpc.grpc.status_code';
-const ATTR_GRPC_ERROR_NAME = 'grpc.error_name';
-const ATTR_GRPC_ERROR_MESSAGE = 'grpc.error_message';
 
 const metadataGetter: TextMapGetter<Metadata> = {
   get(carrier, key) {
