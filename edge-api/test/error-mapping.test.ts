@@ -105,6 +105,15 @@ describe('gRPC status -> HTTP problem mapping through a real route', () => {
     expect(found.status).toBe(200);
   });
 
+  it('a service\'s NOT_FOUND keeps its own detail and metadata through a route that forwards it', async () => {
+    harness = await startEdgeHarness({
+      order: [fake(OrderServiceService, { getOrder: () => ({ error: { code: status.NOT_FOUND, message: 'Order o-1 does not exist', reason: 'NOT_FOUND', metadata: { order_id: 'o-1' } } }) })],
+    });
+    const response = await call(`${harness.url}/v1/orders/o-1`, { token: harness.customerToken });
+    expect(response.status).toBe(404);
+    expect(response.body).toMatchObject({ status: 404, code: 'NOT_FOUND', reason: 'NOT_FOUND', detail: 'Order o-1 does not exist', metadata: { orderId: 'o-1' } });
+  });
+
   it('a healthy answer is the product in public JSON', async () => {
     harness = await startEdgeHarness({ product: [productBackend] });
     const response = await call(`${harness.url}/v1/products/ok`);

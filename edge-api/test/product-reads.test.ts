@@ -6,7 +6,8 @@ import { startTelemetry, type TelemetryHandle } from '@shop/platform/telemetry';
 import { memoryLogger } from '@shop/platform/testing';
 import { ProductServiceService, type BatchGetProductsRequest } from '@shop/proto/gen/shop/product/v1/product';
 import { ATTR_BATCH_SIZE, ATTR_REQUEST_ID } from '../src/reads/batch-scope';
-import { createProductReads, MAX_PRODUCTS_PER_CALL, type ProductReads } from '../src/reads/product-reads';
+import { MAX_PRODUCTS_PER_CALL } from '../src/reads/product-batch-limit';
+import { createProductReads, type ProductReads } from '../src/reads/product-reads';
 import { fake, startFakeServer, type FakeServer } from './support/fake-services';
 import { product } from './support/fixtures';
 import { batchedIds, batchGetByEach } from './support/product-reads';
@@ -74,7 +75,10 @@ describe('product reads through BatchGetProducts, against a real gRPC server', (
       // Worded as the edge words it, never naming another request's id.
       expect(result).toMatchObject({ status: 'rejected', reason: { code: status.NOT_FOUND, message: `Product unknown-${i} does not exist` } });
     }
-    expect(batchedIds(server.calls)).toEqual([['known-a', 'unknown-1', 'unknown-2'], ['known-a'], ['unknown-1'], ['unknown-2']]);
+    const [whole, ...alone] = batchedIds(server.calls);
+    expect(whole).toEqual(['known-a', 'unknown-1', 'unknown-2']);
+    // Sent together, so answered in any order.
+    expect(alone.map((ids) => ids.join()).sort()).toEqual(['known-a', 'unknown-1', 'unknown-2']);
   });
 
   it('asks for at most MAX_PRODUCTS_PER_CALL ids per call', async () => {
@@ -137,5 +141,8 @@ describe('product reads through BatchGetProducts, against a real gRPC server', (
     const batch = exporter.getFinishedSpans().find((span) => span.name === 'product reads batch');
     expect(batch?.parentSpanContext?.spanId).toBe(sampled.spanContext().spanId);
     expect(batch!.links.map((link) => link.context.spanId)).toEqual([unsampled.spanContext().spanId, sampled.spanContext().spanId]);
+    // The gRPC call's own span is recorded, beneath the batch's.
+    const client = exporter.getFinishedSpans().find((span) => span.name === 'grpc.shop.product.v1.ProductService/BatchGetProducts');
+    expect(client?.parentSpanContext?.spanId).toBe(batch!.spanContext().spanId);
   });
 });

@@ -137,6 +137,7 @@ describe('catalog through the REST edge (whole system)', () => {
     expect(missing.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(missing.body).toMatchObject({ code: 'NOT_FOUND', reason: 'NOT_FOUND', detail: `Product ${unknown} does not exist`, metadata: { productId: unknown } });
     expect(malformed.status).toBe(404);
+    expect(malformed.body).toMatchObject({ code: 'NOT_FOUND', detail: 'Product not-a-product does not exist' });
     expect(found.status).toBe(200);
     expect(found.body.id).toBe(created[0]!.id);
   });

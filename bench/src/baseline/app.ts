@@ -3,7 +3,7 @@ import { orderJson, placeOrder } from './checkout';
 import { CheckoutRefused, isCheckoutBody } from './checkout-types';
 import type { BaselinePools } from './pools';
 import { createBatchLoader, UNSCOPED } from '../../../edge-api/src/reads/batch-loader';
-import { MAX_PRODUCTS_PER_CALL } from '../../../edge-api/src/reads/product-reads';
+import { MAX_PRODUCTS_PER_CALL } from '../../../edge-api/src/reads/product-batch-limit';
 import type { ProductRow } from '../../../services/product/src/data/product-rows';
 import { getProduct, getProducts, productJson, searchProducts } from './products';
 

@@ -53,7 +53,13 @@ export function runForBatch<T>(name: string, members: readonly BatchMember[], ca
   if (span.isRecording()) {
     for (const member of members) trace.getSpan(member.trace)?.addLink({ context: span.spanContext() });
   }
-  const settled = context.with(trace.setSpan(parent.trace, span), () => runWithRequestContext(request, call));
+  let settled: Promise<T>;
+  try {
+    settled = context.with(trace.setSpan(parent.trace, span), () => runWithRequestContext(request, call));
+  } catch (error) {
+    // A call that throws instead of rejecting still ends its span.
+    settled = Promise.reject(error);
+  }
   return settled.then(
     (value) => {
       span.end();

@@ -3,13 +3,8 @@ import { isRemoteServiceError, notFound, type ServiceClient } from '@shop/platfo
 import type { Product, ProductServiceService } from '@shop/proto/gen/shop/product/v1/product';
 import { createBatchLoader } from './batch-loader';
 import { requestBatchScope, type BatchMember } from './batch-scope';
+import { MAX_PRODUCTS_PER_CALL } from './product-batch-limit';
 
-/**
- * Ids per BatchGetProducts: half the product service's limit (100, see product.proto), because the answer must fit
- * gRPC's default 4 MiB receive limit, and a product at its field limits (5,000-character description, ten 2,048-character
- * image URLs) can take ~41 KB. Larger calls would gain next to nothing: a busy edge gathers a few dozen reads a turn.
- */
-export const MAX_PRODUCTS_PER_CALL = 50;
 
 export interface ProductReads {
   /** The product, read by the product service after this was asked; NOT_FOUND for an unknown or malformed id. */

@@ -52,7 +52,7 @@ export function openResponseStream(
       // The status can come before the first read settles: whether a message came first is known from that read.
       firstMessage.then(
         (first) => endClientSpan(span, first.done ? endedEarly(method.path) : undefined),
-        () => endClientSpan(span),
+        (error: unknown) => endClientSpan(span, error instanceof Error ? error : { message: String(error) }),
       );
     } else if (code === status.CANCELLED && cancelledByCaller) {
       endClientSpan(span, undefined, code);

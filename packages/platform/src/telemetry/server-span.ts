@@ -2,7 +2,6 @@ import type { Metadata } from '@grpc/grpc-js';
 import { propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Span, type TextMapGetter } from '@opentelemetry/api';
 import { ATTR_GRPC_ERROR_MESSAGE, ATTR_GRPC_ERROR_NAME, ATTR_RPC_GRPC_STATUS_CODE, ATTR_RPC_METHOD, ATTR_RPC_SERVICE, ATTR_RPC_SYSTEM } from './rpc-attributes';
 
-
 const metadataGetter: TextMapGetter<Metadata> = {
   get(carrier, key) {
     const values = carrier.get(key);
