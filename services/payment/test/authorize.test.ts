@@ -127,6 +127,9 @@ describe('AuthorizePayment through the simulated processor', () => {
   });
 
   it('requires an authenticated caller on every method', async () => {
+    // Signed before any call starts, and every call's failure handled at once: a call that failed while another was
+    // awaited would be an unhandled rejection (and fail the test, whatever its code).
+    const foreignToken = await harness.token('CUSTOMER', { issuer: 'someone-else' });
     const calls = [
       harness.payments.authorizePayment(authorizeRequest(), { token: null }),
       harness.payments.capturePayment({ requestId: rid(), paymentId: '00000000-0000-4000-8000-000000000000' }, { token: null }),
@@ -135,9 +138,10 @@ describe('AuthorizePayment through the simulated processor', () => {
       harness.payments.getPayment({ paymentId: '00000000-0000-4000-8000-000000000000' }, { token: null }),
       harness.payments.listPayments({ orderId: 'o', pageSize: 0, pageToken: '' }, { token: null }),
       harness.payments.getPayment({ paymentId: '00000000-0000-4000-8000-000000000000' }, { token: 'not-a-jwt' }),
-      harness.payments.getPayment({ paymentId: '00000000-0000-4000-8000-000000000000' }, { token: await harness.token('CUSTOMER', { issuer: 'someone-else' }) }),
+      harness.payments.getPayment({ paymentId: '00000000-0000-4000-8000-000000000000' }, { token: foreignToken }),
     ];
-    for (const call of calls) expect((await failure(call)).code).toBe(status.UNAUTHENTICATED);
+    const codes = (await Promise.all(calls.map(failure))).map((error) => error.code);
+    expect(codes).toEqual(calls.map(() => status.UNAUTHENTICATED));
   });
 
   it('moves money only for services; admins may read; customers are refused', async () => {
