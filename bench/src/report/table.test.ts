@@ -1,7 +1,7 @@
 import type { Comparison, Load, TargetSummary } from '../compare';
 import type { CacheStatusCounts } from '../load/cache-status';
 import { spread } from '../stats';
-import type { BenchResults } from './model';
+import { benchResults } from './bench-results.fixture';
 import { breakerResult } from './breaker-result.fixture';
 import { breakerLines, formatReport } from './table';
 import { checkTargets } from './targets';
@@ -17,25 +17,14 @@ function comparison(edgeOk: number, cacheStatus: CacheStatusCounts, hitRatios: n
 }
 
 describe('formatReport: the product reads per path', () => {
-  const partial: Omit<BenchResults, 'targets'> = {
-    startedAt: '',
-    finishedAt: '',
-    command: 'npm run bench --',
-    machine: { cpus: 2, cpuModel: 'x', node: 'v20', platform: 'linux', memoryGb: 1 },
-    loadAverage: { atStart: 1, atEnd: 1 },
-    options: {},
-    system: { started: true },
-    baseline: [],
-    scenarios: {
-      read: { title: '1 GET /v1/products/{id} no-cache', comparison: comparison(900, { 'fwd=request': 7200 }, [0, 0]) },
-      'read-cached': {
-        title: '1c GET /v1/products/{id} edge cache',
-        cacheFill: { requests: 10_000, ok: 10_000, seconds: 11, cacheStatus: { 'fwd=uri-miss': 10_000 } },
-        comparison: comparison(2400, { hit: 19_990, 'fwd=uri-miss': 10 }, [0.999, 1]),
-      },
+  const partial = benchResults({
+    read: { title: '1 GET /v1/products/{id} no-cache', comparison: comparison(900, { 'fwd=request': 7200 }, [0, 0]) },
+    'read-cached': {
+      title: '1c GET /v1/products/{id} edge cache',
+      cacheFill: { requests: 10_000, ok: 10_000, seconds: 11, cacheStatus: { 'fwd=uri-miss': 10_000 } },
+      comparison: comparison(2400, { hit: 19_990, 'fwd=uri-miss': 10 }, [0.999, 1]),
     },
-    cache: 'note',
-  };
+  });
   const text = formatReport({ ...partial, targets: checkTargets(partial) });
 
   it('prints the cached read as its own scenario with its own ratio, fill pass and hit shares', () => {

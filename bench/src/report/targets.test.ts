@@ -3,6 +3,7 @@ import type { CacheStatusCounts } from '../load/cache-status';
 import { spread } from '../stats';
 import type { BenchResults, LoadScenario } from './model';
 import type { BreakerResult } from '../breaker/run';
+import { benchResults } from './bench-results.fixture';
 import { breakerResult } from './breaker-result.fixture';
 import { breakerChecks, checkTargets, PATH_LABELS } from './targets';
 
@@ -17,20 +18,8 @@ function comparison(load: Load, ratio: number | undefined, edgeP99: number, cach
   return { load, rounds: [], edge: summary(edgeP99, cacheStatus), baseline: summary(20), ...(ratio === undefined ? {} : { ratio: spread([ratio]) }) };
 }
 
-function results(scenarios: Partial<Record<LoadScenario, Comparison>>): Omit<BenchResults, 'targets'> {
-  return {
-    startedAt: '',
-    finishedAt: '',
-    command: '',
-    machine: { cpus: 2, cpuModel: '', node: '', platform: '', memoryGb: 1 },
-    loadAverage: { atStart: 0, atEnd: 0 },
-    options: {},
-    system: { started: true },
-    baseline: [],
-    scenarios: Object.fromEntries(Object.entries(scenarios).map(([name, c]) => [name, { title: name, comparison: c }])),
-    cache: '',
-  };
-}
+const results = (scenarios: Partial<Record<LoadScenario, Comparison>>): Omit<BenchResults, 'targets'> =>
+  benchResults(Object.fromEntries(Object.entries(scenarios).map(([name, c]) => [name, { title: name, comparison: c }])));
 
 const find = (checks: ReturnType<typeof checkTargets>, start: string, path: 'uncached' | 'cached') => {
   const check = checks.find((c) => c.name.startsWith(start) && c.path === path);
