@@ -23,3 +23,15 @@ describe('parseOptions --scenarios', () => {
     expect(() => parse(['--scenarios=read,cached'])).toThrow('unknown scenario "cached"');
   });
 });
+
+describe('parseOptions flags', () => {
+  it('reads every flag the usage names', () => {
+    const options = parse(['--rounds=5', '--duration=4', '--warmup=0', '--connections=8', '--checkout-connections=4', '--rate=700', '--products=100', '--users=2']);
+    expect(options).toMatchObject({ rounds: 5, durationSeconds: 4, warmupSeconds: 0, connections: 8, checkoutConnections: 4, openLoopRate: 700, products: 100, users: 2 });
+  });
+
+  it('rejects a flag it does not know instead of running the defaults', () => {
+    expect(() => parse(['--open-loop-rate=700'])).toThrow('unknown flag --open-loop-rate');
+    expect(() => parse(['--rounds=2', '--round=3'])).toThrow('unknown flag --round');
+  });
+});

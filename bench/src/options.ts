@@ -32,10 +32,14 @@ const DEFAULTS = {
   users: 8,
 };
 
+const FLAG_NAMES: ReadonlySet<string> = new Set([...Object.keys(DEFAULTS), 'scenarios']);
+
 function flagValues(argv: readonly string[]): Map<string, string> {
   const values = new Map<string, string>();
   for (const arg of argv) {
     const match = /^--([a-z-]+)=(.*)$/.exec(arg);
+    // A misspelt flag must not quietly run the defaults (e.g. --open-loop-rate=700 measuring 1,000 req/s).
+    if (match?.[1] !== undefined && match[2] !== undefined && !FLAG_NAMES.has(match[1])) throw new Error(`unknown flag --${match[1]} (try --help)`);
     if (match?.[1] !== undefined && match[2] !== undefined) values.set(match[1], match[2]);
     else if (arg === '--help' || arg === '-h') values.set('help', 'true');
     else throw new Error(`unknown argument ${arg} (try --help)`);

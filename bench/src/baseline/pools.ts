@@ -1,6 +1,7 @@
+import { DEFAULT_IDLE_TIMEOUT_MS } from '@shop/platform/src/db/pool';
 import { Pool } from 'pg';
 
-/** The baseline talks to the same three databases as the services, with the same pool size per database. */
+/** The baseline talks to the same three databases as the services, with the same pool size and idle timeout per database. */
 export interface BaselinePools {
   product: Pool;
   order: Pool;
@@ -9,7 +10,7 @@ export interface BaselinePools {
 }
 
 function open(connectionString: string, max: number): Pool {
-  const pool = new Pool({ connectionString, max });
+  const pool = new Pool({ connectionString, max, idleTimeoutMillis: DEFAULT_IDLE_TIMEOUT_MS });
   // An idle client dropped by the server must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   return pool;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_CONNECTION_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS } from './db/pool';
+import { DEFAULT_CONNECTION_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS } from './db/pool';
 
 /** Thrown at start-up when the environment is not usable; the message names every bad variable. */
 export class ConfigError extends Error {
@@ -47,6 +47,8 @@ export const databasePoolConfig = {
   DATABASE_CONNECT_TIMEOUT_MS: env.positiveInt(DEFAULT_CONNECTION_TIMEOUT_MS),
   /** Longest one SQL statement may run (PostgreSQL's statement_timeout); then the call fails DEADLINE_EXCEEDED. */
   DATABASE_STATEMENT_TIMEOUT_MS: env.positiveInt(DEFAULT_STATEMENT_TIMEOUT_MS),
+  /** How long an unused connection stays open in the pool before it is closed. */
+  DATABASE_IDLE_TIMEOUT_MS: env.positiveInt(DEFAULT_IDLE_TIMEOUT_MS),
 };
 
 /** Settings every gRPC service has. */

@@ -1,6 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import type { Pool } from 'pg';
-import { createDatabasePool, databaseFailure } from '../src/db/runtime';
+import { createDatabasePool, databaseFailure, DEFAULT_IDLE_TIMEOUT_MS } from '../src/db/runtime';
 import { DomainError } from '../src/errors/domain-error';
 import { toServiceError } from '../src/errors/grpc-status';
 import { ADMIN_URL_ENV } from '../src/testing/environment';
@@ -19,7 +19,7 @@ const failureOf = (promise: Promise<unknown>): Promise<unknown> => promise.then(
 
 describe('createDatabasePool', () => {
   const pools: Pool[] = [];
-  const open = (options: { max?: number; statementTimeoutMs?: number; connectionTimeoutMs?: number } = {}) => {
+  const open = (options: { max?: number; statementTimeoutMs?: number; connectionTimeoutMs?: number; idleTimeoutMs?: number } = {}) => {
     const log = memoryLogger('pool');
     const pool = createDatabasePool({ connectionString: adminUrl(), max: options.max ?? 2, logger: log.logger, ...options });
     pools.push(pool);
@@ -60,6 +60,22 @@ describe('createDatabasePool', () => {
     } finally {
       held.release();
     }
+  });
+
+  it('keeps an unused connection for 5 minutes by default, not pg\'s 10 s', () => {
+    const { pool } = open();
+    expect(DEFAULT_IDLE_TIMEOUT_MS).toBe(300_000);
+    expect(pool.options.idleTimeoutMillis).toBe(DEFAULT_IDLE_TIMEOUT_MS);
+  });
+
+  it('closes a connection left unused for the idle timeout, and opens a new one when asked', async () => {
+    const { pool } = open({ idleTimeoutMs: 50 });
+    const first = await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    expect(pool.totalCount).toBe(1);
+    for (let attempt = 0; attempt < 200 && pool.totalCount > 0; attempt++) await delay(10);
+    expect(pool.totalCount).toBe(0);
+    const second = await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    expect(second.rows[0]?.pid).not.toBe(first.rows[0]?.pid);
   });
 
   it('logs an idle connection the server ended at warn, and keeps serving', async () => {

@@ -39,6 +39,7 @@ export async function startOrderService(config: OrderConfig, options: OrderServi
   const db = openOrderDatabase({
     connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE, logger,
     connectionTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS, statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+    idleTimeoutMs: config.DATABASE_IDLE_TIMEOUT_MS,
   });
 
   const closers: Array<() => void> = [];

@@ -34,6 +34,7 @@ export async function startPaymentService(config: PaymentServiceConfig, options:
   const db = createPaymentDatabase({
     connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE, logger,
     connectionTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS, statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+    idleTimeoutMs: config.DATABASE_IDLE_TIMEOUT_MS,
   });
   let userClient: { close(): void } | undefined;
   try {

@@ -38,6 +38,7 @@ export async function startProductService(
   const db = openDatabase({
     connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE, logger,
     connectionTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS, statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+    idleTimeoutMs: config.DATABASE_IDLE_TIMEOUT_MS,
   });
   // Its own connection (LISTEN), opened only while someone watches; the server ends the watch streams before the
   // closers run, so closing it is normally a no-op.

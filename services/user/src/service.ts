@@ -32,6 +32,7 @@ export async function startUserService(config: UserServiceConfig, options: { log
   const database = openUserDatabase({
     connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE, logger,
     connectionTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS, statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+    idleTimeoutMs: config.DATABASE_IDLE_TIMEOUT_MS,
   });
   const db = database.prisma;
   try {
