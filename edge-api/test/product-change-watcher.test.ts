@@ -237,4 +237,20 @@ describe('product change watcher against a real gRPC server', () => {
     expect(streams.every((stream) => stream.signal.aborted)).toBe(true);
     expect(cache.enabled).toBe(false);
   });
+
+  it('stop() while a stream is still waiting for its first message cancels it at once, not at its deadline', async () => {
+    mode = 'hold';
+    const cache = new ProductCache(10);
+    const { watcher } = watch(client(), cache);
+    await waitFor(() => streams.length === 1);
+    const started = Date.now();
+    // The stream's deadline is 60 s: the test would time out if stop() waited for it.
+    await watcher.stop();
+    expect(Date.now() - started).toBeLessThan(5_000);
+    await streams[0]!.ended;
+    expect(streams[0]!.signal.aborted).toBe(true);
+    expect(cache.enabled).toBe(false);
+    await sleep(100);
+    expect(streams).toHaveLength(1);
+  });
 });

@@ -71,7 +71,7 @@ export function breakerPair(target: string): { direct: BenchClient; breaker: Ben
   const name = `${BENCH_SERVICE}.getProduct.in-situ`;
   const breaker = createCallBreaker(send, { name, service: BENCH_SERVICE, logger: silentLogger() });
   return {
-    direct: { call: () => send(REQUEST, requestMetadata(), Date.now() + DEADLINE_MS, 0), close: () => channel.close() },
-    breaker: { call: () => breaker.fire(REQUEST, requestMetadata(), Date.now() + DEADLINE_MS, 0), close: () => closeCallBreaker(name, breaker) },
+    direct: { call: () => send(REQUEST, requestMetadata(), Date.now() + DEADLINE_MS, 0, undefined), close: () => channel.close() },
+    breaker: { call: () => breaker.fire(REQUEST, requestMetadata(), Date.now() + DEADLINE_MS, 0, undefined), close: () => closeCallBreaker(name, breaker) },
   };
 }

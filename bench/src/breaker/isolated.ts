@@ -26,8 +26,8 @@ export function isolatedArms(): IsolatedArms {
   const metadata = new Metadata();
   const deadline = Date.now() + 24 * 3_600_000;
   return {
-    direct: () => action(REQUEST, metadata, deadline, 0),
-    breaker: () => breaker.fire(REQUEST, metadata, deadline, 0),
+    direct: () => action(REQUEST, metadata, deadline, 0, undefined),
+    breaker: () => breaker.fire(REQUEST, metadata, deadline, 0, undefined),
     close: () => closeCallBreaker(name, breaker),
   };
 }

@@ -13,7 +13,8 @@ export interface ChangeStream extends AsyncIterable<WatchProductChangesResponse>
  * (the feed listens from then on) and rejects if the stream failed before; its deadline bounds each stream.
  */
 export interface ProductChangeSource {
-  watchProductChanges(request: WatchProductChangesRequest): Promise<ChangeStream>;
+  /** Aborting `signal` cancels the call, also before its first message (the open then rejects). */
+  watchProductChanges(request: WatchProductChangesRequest, options: { signal: AbortSignal }): Promise<ChangeStream>;
 }
 
 export interface ProductChangeWatcherOptions {
@@ -37,7 +38,7 @@ export interface ProductChangeWatcherOptions {
 
 export interface ProductChangeWatcher {
   start(): void;
-  /** Cancels every stream and timer and disables the cache; resolves once every stream has ended. */
+  /** Cancels every stream (one still opening too) and timer and disables the cache; resolves once every stream has ended. */
   stop(): Promise<void>;
 }
 
@@ -74,6 +75,8 @@ export function createProductChangeWatcher(options: ProductChangeWatcherOptions)
   /** Every stream's pump until it ended, retired ones included: stop() waits for them. */
   const ending = new Set<Promise<void>>();
   const timers = new Set<NodeJS.Timeout>();
+  /** Aborted by stop(): cancels an open still waiting for its stream's first message, which no retire() reaches. */
+  const stopping = new AbortController();
   let nextOpen: NodeJS.Timeout | undefined;
   let opening = false;
   let started = false;
@@ -126,7 +129,7 @@ export function createProductChangeWatcher(options: ProductChangeWatcherOptions)
   const open = () => {
     if (stopped || opening) return;
     opening = true;
-    source.watchProductChanges({}).then(confirmed, (error: unknown) => {
+    const opened = source.watchProductChanges({}, { signal: stopping.signal }).then(confirmed, (error: unknown) => {
       opening = false;
       if (stopped) return;
       failures += 1;
@@ -134,6 +137,8 @@ export function createProductChangeWatcher(options: ProductChangeWatcherOptions)
       if (lives.size === 0) reportDown('product change feed unavailable: product cache off', failureDetails(error));
       scheduleOpen(backoff(), false);
     });
+    ending.add(opened);
+    void opened.then(() => ending.delete(opened));
   };
 
   const confirmed = (stream: ChangeStream) => {
@@ -205,6 +210,7 @@ export function createProductChangeWatcher(options: ProductChangeWatcherOptions)
       timers.clear();
       nextOpen = undefined;
       [...lives].forEach(retire);
+      stopping.abort();
       cache.disable();
       await Promise.all([...ending]);
     },

@@ -6,7 +6,7 @@ import { memoryLogger } from './support';
 
 const remoteError = (code: status): ServiceError => Object.assign(new Error(status[code]), { code, details: status[code], metadata: new Metadata() });
 
-const args = (attempt = 0): CallArgs => [{ id: 'x' }, new Metadata(), Date.now() + 1_000, attempt];
+const args = (attempt = 0): CallArgs => [{ id: 'x' }, new Metadata(), Date.now() + 1_000, attempt, undefined];
 
 const settled = async (promise: Promise<unknown>): Promise<{ value?: unknown; error?: ServiceError }> => {
   try {

@@ -103,6 +103,49 @@ describe('client factory against a real server', () => {
     }
   });
 
+  describe("the caller's abort signal", () => {
+    it('cancels a call waiting for its answer: CANCELLED at once, never counted by the breaker', async () => {
+      const client = clientFor({ resetTimeoutMs: 60_000, volumeThreshold: 1, errorThresholdPercentage: 1 }, { defaultDeadlineMs: 5_000 });
+      for (let i = 0; i < 3; i += 1) {
+        const controller = new AbortController();
+        const started = Date.now();
+        const call = client.getPayment({ paymentId: `slow-abort-${i}` }, { signal: controller.signal });
+        while (!received.includes(`slow-abort-${i}`)) await delay(5);
+        controller.abort();
+        expect(await codeOf(call)).toBe(status.CANCELLED);
+        // The server takes 1 s and the deadline is 5 s: only the cancel ends it this early.
+        expect(Date.now() - started).toBeLessThan(900);
+      }
+      expect(breakerSnapshots().find((b) => b.name === 'payment.getPayment')?.state).toBe('closed');
+    });
+
+    it('never sends a call whose signal is already aborted', async () => {
+      const client = clientFor();
+      const controller = new AbortController();
+      controller.abort();
+      const error = await client.getPayment({ paymentId: 'missing-never-sent' }, { signal: controller.signal }).then(
+        () => undefined,
+        (failure: unknown) => failure as ServiceError,
+      );
+      expect(error?.code).toBe(status.CANCELLED);
+      expect(parseServiceError(error!)).toMatchObject({ reason: 'CANCELLED', domain: 'shop.payment' });
+      expect(received).not.toContain('missing-never-sent');
+    });
+
+    it('stops retrying once aborted during the backoff', async () => {
+      const client = clientFor({ resetTimeoutMs: 400, volumeThreshold: 10, errorThresholdPercentage: 50 }, {
+        idempotentMethods: ['getPayment'], maxRetries: 5, defaultDeadlineMs: 5_000,
+      });
+      const controller = new AbortController();
+      const call = client.getPayment({ paymentId: 'flaky-9-abort' }, { signal: controller.signal });
+      while (!received.includes('flaky-9-abort')) await delay(1);
+      controller.abort();
+      expect(await codeOf(call)).toBe(status.CANCELLED);
+      await delay(300);
+      expect(received.filter((id) => id === 'flaky-9-abort').length).toBeLessThanOrEqual(2);
+    });
+  });
+
   describe('retries', () => {
     const lenient = { resetTimeoutMs: 400, volumeThreshold: 10, errorThresholdPercentage: 50 };
 

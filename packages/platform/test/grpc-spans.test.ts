@@ -97,6 +97,13 @@ describe("the platform's own gRPC spans, CLIENT and SERVER", () => {
     expect(run.spans.filter((span) => span.name.includes('grpc.health'))).toEqual([]);
   });
 
+  it("records a call its caller cancelled (CallOptions.signal) as CANCELLED, without an error status", () => {
+    expect(run.errors.cancelled).toMatch(/Cancelled on client/);
+    const { client } = onlyHop('cancelled');
+    expect(client).toMatchObject({ name: GET_PAYMENT, attributes: { 'rpc.grpc.status_code': 1 }, status: { code: SpanStatusCode.UNSET } });
+    expect(client.attributes['grpc.error_message']).toBeUndefined();
+  });
+
   it("makes one CLIENT span for a whole stream, ended with the stream's final status", () => {
     const read = onlyHop('stream');
     expect(read.client).toMatchObject({ name: WATCH, attributes: { 'rpc.method': 'WatchProductChanges', 'rpc.grpc.status_code': 0 }, status: { code: SpanStatusCode.UNSET } });

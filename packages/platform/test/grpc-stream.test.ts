@@ -65,6 +65,10 @@ describe('server-streaming calls through the platform server and client', () => 
     await server.shutdown();
   });
 
+  const waitUntil = async (done: () => boolean) => {
+    for (let attempt = 0; attempt < 400 && !done(); attempt++) await new Promise((resolve) => setTimeout(resolve, 5));
+    if (!done()) throw new Error('condition not reached');
+  };
   const collect = async (messages: AsyncIterable<WatchProductChangesResponse>) => {
     const ids: string[][] = [];
     for await (const message of messages) ids.push(message.productIds);
@@ -128,6 +132,36 @@ describe('server-streaming calls through the platform server and client', () => 
     const signal = await handlerEnded;
     expect(signal.aborted).toBe(true);
     expect(await failureOf(collect(messages))).toMatchObject({ code: status.CANCELLED });
+  });
+
+  it('cancels a stream still waiting for its first message when the caller aborts its signal: CANCELLED, not counted by the breaker', async () => {
+    behaviour = async (stream) => untilAborted(stream.signal);
+    const watcher = client({ volumeThreshold: 1, errorThresholdPercentage: 1, resetTimeoutMs: 60_000 });
+    for (let i = 0; i < 2; i += 1) {
+      const controller = new AbortController();
+      const opening = watcher.watchProductChanges({}, { signal: controller.signal });
+      await waitUntil(() => seenRequestIds.length === i + 1);
+      controller.abort();
+      expect(await failureOf(opening)).toMatchObject({ code: status.CANCELLED });
+    }
+    expect((await handlerEnded).aborted).toBe(true);
+    expect(breakerSnapshots().find((breaker) => breaker.name === 'stream-0.watchProductChanges')?.state).toBe('closed');
+  });
+
+  it('cancels a confirmed stream when the caller aborts its signal, and never calls with a signal already aborted', async () => {
+    behaviour = async (stream) => {
+      await stream.send({ productIds: [] });
+      await untilAborted(stream.signal);
+    };
+    const watcher = client();
+    const controller = new AbortController();
+    const messages = await watcher.watchProductChanges({}, { signal: controller.signal });
+    controller.abort();
+    expect(await failureOf(collect(messages))).toMatchObject({ code: status.CANCELLED });
+    expect((await handlerEnded).aborted).toBe(true);
+
+    expect(await failureOf(watcher.watchProductChanges({}, { signal: controller.signal }))).toEqual({ code: status.CANCELLED, reason: 'CANCELLED' });
+    expect(seenRequestIds).toHaveLength(1);
   });
 
   it('ends the stream at its deadline, on both sides', async () => {

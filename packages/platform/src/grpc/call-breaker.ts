@@ -17,8 +17,11 @@ export interface BreakerOptions {
   resetTimeoutMs?: number;
 }
 
-/** What a call breaker wraps: one attempt of a call, given its metadata, its deadline (epoch ms) and attempt number. */
-export type CallAction<R> = (request: unknown, metadata: Metadata, deadline: number, attempt: number) => Promise<R>;
+/**
+ * What a call breaker wraps: one attempt of a call, given its metadata, its deadline (epoch ms), attempt number and
+ * the caller's abort signal, if any (see cancelledByCaller).
+ */
+export type CallAction<R> = (request: unknown, metadata: Metadata, deadline: number, attempt: number, signal: AbortSignal | undefined) => Promise<R>;
 export type CallArgs = Parameters<CallAction<unknown>>;
 /** A failure that counted against the breaker, with the call's arguments: settle it (retry) or rethrow it. */
 export type CountedFailureHandler<R> = (error: unknown, ...args: CallArgs) => Promise<R>;
@@ -67,6 +70,30 @@ export function toCallError(domainError: DomainError, domain: string): ServiceEr
 const rethrow = (error: unknown): Promise<never> => Promise.reject(error);
 
 /**
+ * The failure of a call its caller cancelled (CallOptions.signal) before it was sent: CANCELLED, as grpc-js
+ * answers a call cancelled on the way. CANCELLED is a business code, so it never counts against a breaker.
+ */
+export function cancelledByCaller(name: string, domain: string): ServiceError {
+  return toCallError(new DomainError(status.CANCELLED, `${name} was cancelled by its caller`, { reason: 'CANCELLED' }), domain);
+}
+
+const NOTHING_TO_STOP = (): void => undefined;
+
+/**
+ * Calls `cancel` when `signal` aborts (at once if it already has), until the returned function is called once the
+ * call ended: the listener must not outlive the call, since a long-lived signal (a watcher's) serves many calls.
+ */
+export function cancelOnAbort(signal: AbortSignal | undefined, cancel: () => void): () => void {
+  if (!signal) return NOTHING_TO_STOP;
+  if (signal.aborted) {
+    cancel();
+    return NOTHING_TO_STOP;
+  }
+  signal.addEventListener('abort', cancel, { once: true });
+  return () => signal.removeEventListener('abort', cancel);
+}
+
+/**
  * The action of a unary method: one grpc-js unary request on `channel`, traced by a CLIENT span of its own (one
  * per attempt, as the gRPC instrumentation made them; see client-span.ts). Settled once per method, so that a call
  * costs the request and its span and nothing more.
@@ -74,15 +101,20 @@ const rethrow = (error: unknown): Promise<never> => Promise.reject(error);
 export function unaryCallAction(channel: Client, method: AnyMethodDefinition): CallAction<unknown> {
   const { path, requestSerialize, responseDeserialize } = method;
   const spanMethod = clientSpanMethod(path, channel.getChannel().getTarget());
-  return (request, metadata, deadline) =>
+  return (request, metadata, deadline, _attempt, signal) =>
     new Promise<unknown>((resolve, reject) => {
       const span = startClientSpan(spanMethod, metadata);
       try {
-        channel.makeUnaryRequest(path, requestSerialize, responseDeserialize, request, metadata, { deadline }, (error, response) => {
-          endClientSpan(span, error ?? undefined);
+        let stopListening = NOTHING_TO_STOP;
+        const call = channel.makeUnaryRequest(path, requestSerialize, responseDeserialize, request, metadata, { deadline }, (error, response) => {
+          stopListening();
+          // The caller's own cancel is no failure of the call: CANCELLED, without an error status.
+          if (error && signal?.aborted && error.code === status.CANCELLED) endClientSpan(span, undefined, status.CANCELLED);
+          else endClientSpan(span, error ?? undefined);
           if (error) reject(error);
           else resolve(response);
         });
+        if (signal) stopListening = cancelOnAbort(signal, () => call.cancel());
       } catch (error) {
         // Thrown before the request left (the executor's throw rejects the promise): the span still ends.
         endClientSpan(span, error instanceof Error ? error : { message: String(error) });
@@ -130,7 +162,7 @@ export function createCallBreaker<R>(action: CallAction<R>, options: CallBreaker
   // Opossum calls the fallback for the failures that count against the breaker (after counting them) and for
   // calls an open breaker refused, never for business errors, which reach the caller as they are. Handling
   // those failures here keeps the successful path to the breaker's own promise, with no wrapper around it.
-  breaker.fallback(async (request: unknown, metadata: Metadata, deadline: number, attempt: number, error: unknown) => {
+  breaker.fallback(async (request: unknown, metadata: Metadata, deadline: number, attempt: number, signal: AbortSignal | undefined, error: unknown) => {
     if ((error as { code?: unknown }).code === 'EOPENBREAKER') {
       throw toCallError(
         new DomainError(status.UNAVAILABLE, `The ${service} service is unavailable, try again later`, {
@@ -141,7 +173,7 @@ export function createCallBreaker<R>(action: CallAction<R>, options: CallBreaker
         domain,
       );
     }
-    return onCountedFailure(error, request, metadata, deadline, attempt);
+    return onCountedFailure(error, request, metadata, deadline, attempt, signal);
   });
   registerBreaker(name, breaker);
   return breaker;

@@ -4,7 +4,7 @@ import { DomainError } from '../errors/domain-error';
 import { isRemoteServiceError } from '../errors/grpc-status';
 import type { Logger } from '../logger';
 import { AUTHORIZATION_HEADER, currentRequestContext, REQUEST_ID_HEADER } from '../request-context';
-import { closeCallBreaker, createCallBreaker, toCallError, unaryCallAction, type BreakerOptions, type CallAction, type CallArgs } from './call-breaker';
+import { cancelledByCaller, closeCallBreaker, createCallBreaker, toCallError, unaryCallAction, type BreakerOptions, type CallAction, type CallArgs } from './call-breaker';
 import type { AnyServiceDefinition, RequestOf, ResponseOf, ServerStreamKeys, UnaryKeys } from './method-types';
 import { serverStreamCallAction, type ResponseStream } from './response-stream';
 
@@ -14,6 +14,12 @@ export interface CallOptions {
   deadlineMs?: number;
   /** Overrides the forwarded caller's authorization; null sends none. */
   authorization?: string | null;
+  /**
+   * Cancels the call when aborted: before it is sent, while it waits for its answer or a retry, and (server
+   * streaming) before or after the stream's first message. It then fails CANCELLED, which is never counted
+   * against the breaker, nor an error on its span.
+   */
+  signal?: AbortSignal;
 }
 
 // The breaker's settings and its business-error test live with the breaker; they stay exported from here, as before.
@@ -58,7 +64,17 @@ export const SERVICE_CHANNEL_OPTIONS: Readonly<ChannelOptions> = {
 /** A stream's deadline bounds the whole stream, so its default is long; a watcher opens a new one before it passes. */
 const DEFAULT_STREAM_DEADLINE_MS = 5 * 60_000;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`, or less if `signal` aborts first (the attempt that follows then fails CANCELLED). */
+const sleep = (ms: number, signal: AbortSignal | undefined) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+  });
 
 /**
  * The one way to call another service: every call gets a deadline (the caller's remaining one when there is
@@ -99,21 +115,24 @@ export function createServiceClient<D extends AnyServiceDefinition>(
       logger: options.logger,
       settings: options.breaker,
       // A counted failure: UNAVAILABLE of an idempotent method is sent again, after a backoff, while the deadline allows.
-      onCountedFailure: async (error, request, metadata, deadline, attemptNumber) => {
+      onCountedFailure: async (error, request, metadata, deadline, attemptNumber, signal) => {
         const retriable = attemptNumber < retriesOnUnavailable && isRemoteServiceError(error) && error.code === status.UNAVAILABLE;
-        if (!retriable) throw error;
+        if (!retriable || signal?.aborted) throw error;
         const backoff = Math.min(25 * 2 ** attemptNumber + Math.random() * 25, Math.max(0, deadline - Date.now()));
         options.logger.debug({ call: name, attempt: attemptNumber + 1, backoff }, 'retrying idempotent call');
-        await sleep(backoff);
-        return attempt(request, metadata, deadline, attemptNumber + 1);
+        await sleep(backoff, signal);
+        return attempt(request, metadata, deadline, attemptNumber + 1, signal);
       },
     });
     created.push([name, breaker]);
 
-    const attempt = (request: unknown, metadata: Metadata, deadline: number, attemptNumber: number): Promise<unknown> =>
-      deadline <= Date.now()
-        ? Promise.reject(toCallError(new DomainError(status.DEADLINE_EXCEEDED, `Deadline exceeded before calling ${name}`, { reason: 'DEADLINE_EXCEEDED' }), domain))
-        : breaker.fire(request, metadata, deadline, attemptNumber);
+    const attempt = (request: unknown, metadata: Metadata, deadline: number, attemptNumber: number, signal: AbortSignal | undefined): Promise<unknown> => {
+      if (signal?.aborted) return Promise.reject(cancelledByCaller(name, domain));
+      if (deadline <= Date.now()) {
+        return Promise.reject(toCallError(new DomainError(status.DEADLINE_EXCEEDED, `Deadline exceeded before calling ${name}`, { reason: 'DEADLINE_EXCEEDED' }), domain));
+      }
+      return breaker.fire(request, metadata, deadline, attemptNumber, signal);
+    };
 
     client[key] = (request: unknown, callOptions?: CallOptions): Promise<unknown> => {
       let metadata: Metadata;
@@ -131,7 +150,7 @@ export function createServiceClient<D extends AnyServiceDefinition>(
         // A malformed header value: a rejected call, as from any other failure, never a synchronous throw.
         return Promise.reject(error);
       }
-      return attempt(request, metadata, deadline, 0);
+      return attempt(request, metadata, deadline, 0, callOptions?.signal);
     };
   }
 

@@ -1,6 +1,6 @@
 import { Metadata, status, type Client, type ServiceError, type StatusObject } from '@grpc/grpc-js';
 import { clientSpanMethod, endClientSpan, startClientSpan, streamStatusError, type ClientSpanMethod } from '../telemetry/client-span';
-import type { CallAction } from './call-breaker';
+import { cancelOnAbort, type CallAction } from './call-breaker';
 import type { AnyMethodDefinition } from './method-types';
 
 /** The messages of a server-streaming call. Iterating throws the call's error if it ends with one. */
@@ -15,7 +15,7 @@ export interface ResponseStream<Res> extends AsyncIterable<Res> {
  */
 export function serverStreamCallAction(channel: Client, method: AnyMethodDefinition): CallAction<ResponseStream<unknown>> {
   const spanMethod = clientSpanMethod(method.path, channel.getChannel().getTarget());
-  return (request, metadata, deadline) => openResponseStream(channel, method, request, metadata, deadline, spanMethod);
+  return (request, metadata, deadline, _attempt, signal) => openResponseStream(channel, method, request, metadata, deadline, spanMethod, signal);
 }
 
 /**
@@ -25,6 +25,8 @@ export function serverStreamCallAction(channel: Client, method: AnyMethodDefinit
  * The call's CLIENT span covers the whole stream: it ends with the call's final status, the error it ended with, or
  * CANCELLED without an error status when the caller cancelled it (a watcher that renews its stream is no failure);
  * a stream that ended before its first message records the UNAVAILABLE its caller got.
+ * Aborting `signal` cancels the call as cancel() does, also while the first message is awaited (the open then
+ * rejects with CANCELLED).
  */
 export function openResponseStream(
   channel: Client,
@@ -33,6 +35,7 @@ export function openResponseStream(
   metadata: Metadata,
   deadline: number,
   spanMethod: ClientSpanMethod = clientSpanMethod(method.path, channel.getChannel().getTarget()),
+  signal?: AbortSignal,
 ): Promise<ResponseStream<unknown>> {
   const span = startClientSpan(spanMethod, metadata);
   let call: ReturnType<Client['makeServerStreamRequest']>;
@@ -46,8 +49,14 @@ export function openResponseStream(
   const messages: AsyncIterator<unknown> = call[Symbol.asyncIterator]();
   const firstMessage = messages.next();
   let cancelledByCaller = false;
+  const cancel = () => {
+    cancelledByCaller = true;
+    call.cancel();
+  };
+  const stopListening = cancelOnAbort(signal, cancel);
   // grpc-js emits 'status' once, last, whatever ended the call (after 'error' when it failed).
   call.on('status', ({ code, details }: StatusObject) => {
+    stopListening();
     if (code === status.OK) {
       // The status can come before the first read settles: whether a message came first is known from that read.
       firstMessage.then(
@@ -60,10 +69,6 @@ export function openResponseStream(
       endClientSpan(span, streamStatusError(code, details));
     }
   });
-  const cancel = () => {
-    cancelledByCaller = true;
-    call.cancel();
-  };
   return firstMessage.then((first) => {
     // Ending OK before any message confirms nothing: to the caller and its breaker, the callee did not answer.
     if (first.done) throw endedEarly(method.path);
