@@ -22,7 +22,8 @@ describe('authentication through the REST edge (whole system)', () => {
   let system: RunningSystem;
   let customer: Customer;
   beforeAll(async () => {
-    system = await startSystem();
+    // A registration limit this file reaches in its last test.
+    system = await startSystem({ env: { user: { REGISTRATION_MAX_PER_ADDRESS: '12' } } });
     customer = await system.registerCustomer({ name: 'Ada' });
   });
   afterAll(() => system?.stop());
@@ -200,5 +201,27 @@ describe('authentication through the REST edge (whole system)', () => {
     expect(Number(throttled!.headers.get('retry-after'))).toBeGreaterThan(0);
     // Even the right password waits out the window.
     expect((await login(victim.email, victim.password)).status).toBe(429);
+  });
+
+  // Last: it uses up this system's registrations from the test's address.
+  it('limits registrations per client address with 429 and Retry-After, and creates nothing past the limit', async () => {
+    const register = (email: string) =>
+      system.api<UserJson & Problem>('/v1/auth/register', { method: 'POST', body: { email, password: 'a long enough passphrase', name: 'Bulk' } });
+    let refused: Awaited<ReturnType<typeof register>> | undefined;
+    let refusedEmail = '';
+    for (let attempt = 0; attempt < 13 && !refused; attempt++) {
+      const email = `bulk-${attempt}-${Date.now()}@example.com`;
+      const response = await register(email);
+      if (response.status === 429) {
+        refused = response;
+        refusedEmail = email;
+      } else expect(response.status).toBe(201);
+    }
+    expect(refused).toBeDefined();
+    expect(refused!.body).toMatchObject({ status: 429, reason: 'TOO_MANY_ATTEMPTS' });
+    expect(Number(refused!.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(refused!.text).not.toMatch(/registration_attempts|advisory|prisma/i);
+    // The refused account does not exist.
+    expect((await login(refusedEmail, 'a long enough passphrase')).status).toBe(401);
   });
 });

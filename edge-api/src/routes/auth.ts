@@ -8,11 +8,13 @@ export function authRoutes({ clients }: RouteDeps): Route[] {
     defineRoute({
       method: 'post', path: '/v1/auth/register', operationId: 'register', tags: ['auth'], auth: 'public',
       summary: 'Create a customer account',
+      description: 'Registrations are limited per client address (429 with Retry-After).',
       body: RegisterBody,
       response: { status: 201, description: 'The new account', schema: UserSchema },
-      errors: [400, 409],
-      handler: async ({ body }) => {
-        const { user } = await clients.user.register(body);
+      errors: [400, 409, 429],
+      handler: async ({ body, req }) => {
+        // req.ip honours TRUST_PROXY, as for sign-in.
+        const { user } = await clients.user.register({ ...body, clientAddress: req.ip ?? '' });
         return { body: userToJson(user) };
       },
     }),

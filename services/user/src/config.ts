@@ -20,6 +20,13 @@ export const configSchema = serviceConfigSchema({ port: 50051 })
     SIGN_IN_WINDOW_SECONDS: env.positiveInt(15 * 60),
     SIGN_IN_MAX_FAILURES_PER_ACCOUNT: env.positiveInt(5),
     SIGN_IN_MAX_FAILURES_PER_ADDRESS: env.positiveInt(20),
+    /**
+     * Registrations per client address (as the edge saw it) and window, successful or not. Generous, since many
+     * people can share an address (offices, carrier NAT): it stops bulk account creation and the password-hash
+     * load it brings, not a household.
+     */
+    REGISTRATION_WINDOW_SECONDS: env.positiveInt(3600),
+    REGISTRATION_MAX_PER_ADDRESS: env.positiveInt(50),
     /** Development convenience: ensure this admin account exists at start. */
     ADMIN_EMAIL: optionalSecret,
     ADMIN_PASSWORD: optionalSecret,

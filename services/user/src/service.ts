@@ -2,6 +2,7 @@ import { createLogger, createTokenVerifier, startGrpcServer, type Logger } from 
 import type { UserServiceConfig } from './config';
 import { openUserDatabase, pingDatabase, type UserDatabase } from './data/prisma-client';
 import { createRefreshTokenRepository } from './data/refresh-token-repository';
+import { createRegistrationAttemptRepository } from './data/registration-attempt-repository';
 import { createSignInFailureRepository } from './data/sign-in-failure-repository';
 import { createSigningKeyRepository } from './data/signing-key-repository';
 import { createUserRepository } from './data/user-repository';
@@ -56,6 +57,8 @@ export async function startUserService(config: UserServiceConfig, options: { log
         maxFailuresPerAccount: config.SIGN_IN_MAX_FAILURES_PER_ACCOUNT,
         maxFailuresPerAddress: config.SIGN_IN_MAX_FAILURES_PER_ADDRESS,
       },
+      registrations: createRegistrationAttemptRepository(db),
+      registrationLimit: { windowSeconds: config.REGISTRATION_WINDOW_SECONDS, maxPerAddress: config.REGISTRATION_MAX_PER_ADDRESS },
       refreshTokenTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
     });
     const accounts = new AccountService(users, createUserPageTokens(keys.deriveSecret('page-tokens')));

@@ -1,6 +1,6 @@
 import { alreadyExists, invalidArgument, resourceExhausted, unauthenticated } from '@shop/platform';
 import { EMAIL_MAX_LENGTH, normaliseEmail, validateEmail, validateName, validatePasswordForSignIn, validatePasswordLength } from './credentials';
-import type { AccessTokenIssuer, Clock, PasswordHasher, RefreshTokenMinter, RefreshTokenStore, SignInFailureStore, UserStore } from './ports';
+import type { AccessTokenIssuer, Clock, PasswordHasher, RefreshTokenMinter, RefreshTokenStore, RegistrationAttemptStore, SignInFailureStore, UserStore } from './ports';
 import { judgeRefreshToken } from './refresh-rotation';
 import { decideThrottle, type ThrottlePolicy } from './sign-in-throttle';
 import type { Role, UserRecord } from './user';
@@ -19,8 +19,16 @@ export interface AuthServiceDeps {
   accessTokens: AccessTokenIssuer;
   refreshMinter: RefreshTokenMinter;
   throttle: ThrottlePolicy;
+  registrations: RegistrationAttemptStore;
+  registrationLimit: RegistrationLimit;
   refreshTokenTtlSeconds: number;
   clock?: Clock;
+}
+
+/** At most `maxPerAddress` registrations from one client address within `windowSeconds`. */
+export interface RegistrationLimit {
+  windowSeconds: number;
+  maxPerAddress: number;
 }
 
 // One message for unknown email and wrong password, so the answer does not reveal which accounts exist.
@@ -37,12 +45,27 @@ export class AuthService {
     this.clock = deps.clock ?? (() => new Date());
   }
 
-  async register(input: { email: string; password: string; name: string }, role: Role = 'CUSTOMER'): Promise<UserRecord> {
+  /**
+   * With a client address (a registration through the edge), at most registrationLimit.maxPerAddress within its
+   * window, counted whatever their outcome: each costs a password hash, and an address creating accounts in bulk
+   * is what the limit is for. Without one (a direct caller, e.g. the admin bootstrap) there is no limit.
+   */
+  async register(input: { email: string; password: string; name: string; clientAddress?: string }, role: Role = 'CUSTOMER'): Promise<UserRecord> {
     validatePasswordLength(input.password);
     const email = validateEmail(input.email);
     const name = validateName(input.name);
-    const passwordHash = await this.deps.hasher.hash(input.password);
-    const created = await this.deps.users.create({ email, name, role, passwordHash });
+    // Longer than any IPv6 text form: whatever it is, it still counts as one address.
+    const clientAddress = input.clientAddress?.trim().slice(0, 64) || undefined;
+    const attemptId = clientAddress === undefined ? undefined : await this.admitRegistration(clientAddress);
+    let created: Awaited<ReturnType<UserStore['create']>>;
+    try {
+      const passwordHash = await this.deps.hasher.hash(input.password);
+      created = await this.deps.users.create({ email, name, role, passwordHash });
+    } catch (error) {
+      // Our failure, not the caller's: it must not count against their address.
+      if (attemptId !== undefined) await this.deps.registrations.release(attemptId).catch(() => undefined);
+      throw error;
+    }
     if (created === 'EMAIL_TAKEN') throw alreadyExists('An account with this email already exists', EMAIL_TAKEN);
     return created;
   }
@@ -164,6 +187,33 @@ export class AuthService {
     throw tooManyAttempts(1);
   }
 
+  /** Records the registration up front (a parallel burst cannot all pass a check made first) and refuses it over the limit. */
+  private async admitRegistration(clientAddress: string): Promise<string> {
+    const { maxPerAddress } = this.deps.registrationLimit;
+    // Cheap refusal without writing anything while the address is already over its limit.
+    await this.assertRegistrationAllowed(clientAddress);
+    const now = this.clock();
+    const attempt = await this.deps.registrations.reserve({ clientAddress, at: now, since: this.registrationWindowStart(now) });
+    if (attempt.rank <= maxPerAddress) return attempt.id;
+    // Refused unchecked: it must not extend the address's wait.
+    await this.deps.registrations.release(attempt.id);
+    await this.assertRegistrationAllowed(clientAddress);
+    // The attempts ahead of this one were released meanwhile (our failures); still refuse this one, briefly.
+    throw tooManyRegistrations(1);
+  }
+
+  private async assertRegistrationAllowed(clientAddress: string): Promise<void> {
+    const { windowSeconds, maxPerAddress } = this.deps.registrationLimit;
+    const now = this.clock();
+    const limiting = await this.deps.registrations.limitingAttempt(clientAddress, this.registrationWindowStart(now), maxPerAddress);
+    const decision = decideThrottle([limiting], windowSeconds, now);
+    if (!decision.allowed) throw tooManyRegistrations(decision.retryAfterSeconds);
+  }
+
+  private registrationWindowStart(now: Date): Date {
+    return new Date(now.getTime() - this.deps.registrationLimit.windowSeconds * 1000);
+  }
+
   private async assertNotThrottled(accountKey: string, clientAddress: string | undefined): Promise<void> {
     const { windowSeconds, maxFailuresPerAccount, maxFailuresPerAddress } = this.deps.throttle;
     const now = this.clock();
@@ -177,6 +227,9 @@ export class AuthService {
     if (!decision.allowed) throw tooManyAttempts(decision.retryAfterSeconds);
   }
 }
+
+const tooManyRegistrations = (retryAfterSeconds: number) =>
+  resourceExhausted('TOO_MANY_ATTEMPTS', 'Too many accounts registered from this address; try again later', retryAfterSeconds);
 
 const tooManyAttempts = (retryAfterSeconds: number) =>
   resourceExhausted('TOO_MANY_ATTEMPTS', 'Too many failed sign-in attempts; try again later', retryAfterSeconds);

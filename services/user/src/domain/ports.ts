@@ -46,6 +46,19 @@ export interface SignInFailureStore {
   purgeBefore(before: Date): Promise<void>;
 }
 
+export interface RegistrationAttemptStore {
+  /**
+   * Records a registration from `clientAddress` before its password is hashed, purging the ones older than
+   * `since`. Returns the attempt's id and how many attempts of that address since `since` were recorded up to and
+   * including it; reservations of one address are serialised, so the rank is exact.
+   */
+  reserve(input: { clientAddress: string; at: Date; since: Date }): Promise<{ id: string; rank: number }>;
+  /** Forgets an attempt that was refused unchecked or failed on our side: it must not count against the caller. */
+  release(id: string): Promise<void>;
+  /** The `limit`-th newest attempt of the address since `since`, or null when there are fewer. */
+  limitingAttempt(clientAddress: string, since: Date, limit: number): Promise<Date | null>;
+}
+
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
   verify(hash: string, password: string): Promise<boolean>;

@@ -17,7 +17,7 @@ export interface UserHandlerDeps {
 export function userServiceRegistration({ auth, accounts, keys, serviceClients }: UserHandlerDeps): ServiceRegistration {
   return implement(UserServiceService, {
     async register(request) {
-      const user = await auth.register({ email: request.email, password: request.password, name: request.name });
+      const user = await auth.register({ email: request.email, password: request.password, name: request.name, clientAddress: request.clientAddress });
       return { user: toProtoUser(user) };
     },
 
