@@ -201,9 +201,9 @@ describe('product change watcher against a real gRPC server', () => {
       const real = client(old.port);
       let attempts = 0;
       const counting: ProductChangeSource = {
-        watchProductChanges: (request) => {
+        watchProductChanges: (request, options) => {
           attempts += 1;
-          return real.watchProductChanges(request);
+          return real.watchProductChanges(request, options);
         },
       };
       const cache = new ProductCache(10);
@@ -243,10 +243,8 @@ describe('product change watcher against a real gRPC server', () => {
     const cache = new ProductCache(10);
     const { watcher } = watch(client(), cache);
     await waitFor(() => streams.length === 1);
-    const started = Date.now();
     // The stream's deadline is 60 s: the test would time out if stop() waited for it.
     await watcher.stop();
-    expect(Date.now() - started).toBeLessThan(5_000);
     await streams[0]!.ended;
     expect(streams[0]!.signal.aborted).toBe(true);
     expect(cache.enabled).toBe(false);

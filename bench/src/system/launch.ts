@@ -45,7 +45,13 @@ export async function startSystem(databases: BenchDatabases, log: (message: stri
     PAYMENT_GRPC_PORT: String(ports.payment),
     EDGE_PORT: String(ports.edge),
   });
-  const base: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', SEED_DEMO_CATALOG: 'false' };
+  const base: NodeJS.ProcessEnv = {
+    ...process.env,
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+    SEED_DEMO_CATALOG: 'false',
+    // The bench signs all its users up from one address (--users may exceed the user service's per-address limit).
+    REGISTRATION_MAX_PER_ADDRESS: process.env.REGISTRATION_MAX_PER_ADDRESS ?? '1000000',
+  };
   const shared = sharedChildEnv(settings, base);
   const processes: ManagedChild[] = [];
   try {

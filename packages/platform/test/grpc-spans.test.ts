@@ -98,7 +98,7 @@ describe("the platform's own gRPC spans, CLIENT and SERVER", () => {
   });
 
   it("records a call its caller cancelled (CallOptions.signal) as CANCELLED, without an error status", () => {
-    expect(run.errors.cancelled).toMatch(/Cancelled on client/);
+    expect(run.errors.cancelled).toMatch(/cancelled by its caller/);
     const { client } = onlyHop('cancelled');
     expect(client).toMatchObject({ name: GET_PAYMENT, attributes: { 'rpc.grpc.status_code': 1 }, status: { code: SpanStatusCode.UNSET } });
     expect(client.attributes['grpc.error_message']).toBeUndefined();

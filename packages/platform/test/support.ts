@@ -39,7 +39,8 @@ export async function startBehaviourServer(options: { readiness?: () => Promise<
           const flaky = /^flaky-(\d+)/.exec(request.paymentId);
           if (flaky && attempt <= Number(flaky[1])) throw unavailable('PROCESSOR_DOWN', 'Processor unreachable');
           if (request.paymentId.startsWith('slow')) await delay(1_000);
-          if (request.paymentId.startsWith('down')) throw unavailable('PROCESSOR_DOWN', 'Processor unreachable');
+          // "down-..." fails at once, "slow-...-down" after the delay.
+          if (request.paymentId.startsWith('down') || request.paymentId.endsWith('-down')) throw unavailable('PROCESSOR_DOWN', 'Processor unreachable');
           if (request.paymentId.startsWith('missing')) throw notFound('No such payment');
           return { payment: undefined };
         },

@@ -48,8 +48,20 @@ describe('UserService registrations per client address', () => {
     await expectGrpcError(register(address), status.RESOURCE_EXHAUSTED);
   });
 
+  it('counts a client by its limit key: an IPv6 /64 as one, an IPv4-mapped address as its IPv4 address', async () => {
+    for (const host of ['2001:db8:5::1', '2001:db8:5::2', '2001:db8:5:0:ffff::3']) await register(host);
+    await expectGrpcError(register('2001:db8:5::4'), status.RESOURCE_EXHAUSTED);
+    expect(await attemptsOf('2001:db8:5:0::/64')).toBe(3);
+    expect((await register('2001:db8:6::1')).user?.role).toBeDefined();
+
+    await register('192.0.2.30');
+    await register('::ffff:192.0.2.30');
+    await register('192.0.2.30');
+    await expectGrpcError(register('::ffff:192.0.2.30'), status.RESOURCE_EXHAUSTED);
+  });
+
   it('lets exactly the limit through from a parallel burst', async () => {
-    const address = '2001:db8::7';
+    const address = '198.51.100.7';
     const results = await Promise.allSettled(Array.from({ length: 7 }, () => register(address, uniqueEmail('burst'))));
     const codes = results.map((result) => (result.status === 'rejected' ? (result.reason as { code: number }).code : status.OK));
     expect(codes.filter((code) => code === status.OK)).toHaveLength(3);

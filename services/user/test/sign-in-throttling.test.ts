@@ -70,7 +70,9 @@ describe('UserService sign-in throttling', () => {
     expect(blocked.reason).toBe('TOO_MANY_ATTEMPTS');
     expect(blocked.retryAfterSeconds).toBeGreaterThan(0);
 
-    const elsewhere = await signIn(victim, PASSWORD, '2001:db8::43');
+    // Another host of the same /64 is the same client (one site holds the whole prefix).
+    await expectGrpcError(signIn(victim, PASSWORD, '2001:db8::43'), status.RESOURCE_EXHAUSTED);
+    const elsewhere = await signIn(victim, PASSWORD, '2001:db8:0:1::43');
     expect(elsewhere.tokens?.accessToken).toBeTruthy();
   });
 

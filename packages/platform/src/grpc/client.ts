@@ -16,8 +16,10 @@ export interface CallOptions {
   authorization?: string | null;
   /**
    * Cancels the call when aborted: before it is sent, while it waits for its answer or a retry, and (server
-   * streaming) before or after the stream's first message. It then fails CANCELLED, which is never counted
-   * against the breaker, nor an error on its span.
+   * streaming) before or after the stream's first message. The caller then gets CANCELLED (reason CANCELLED) at
+   * once; a cancelled call is never counted against the breaker, nor an error on its span. One exception: the
+   * single trial call of a half-open breaker is a unary call's verdict on the callee, so it runs to its end (the
+   * caller still stops waiting at once, and the answer is dropped); a trial stream is cancelled like any other.
    */
   signal?: AbortSignal;
 }
@@ -67,6 +69,7 @@ const DEFAULT_STREAM_DEADLINE_MS = 5 * 60_000;
 /** Waits `ms`, or less if `signal` aborts first (the attempt that follows then fails CANCELLED). */
 const sleep = (ms: number, signal: AbortSignal | undefined) =>
   new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
     const timer = setTimeout(done, ms);
     signal?.addEventListener('abort', done, { once: true });
     function done() {
@@ -75,6 +78,27 @@ const sleep = (ms: number, signal: AbortSignal | undefined) =>
       resolve();
     }
   });
+
+/**
+ * `call`'s outcome, or `cancelled()` from the moment `signal` aborts: whatever the call ended with after that
+ * (grpc-js's own CANCELLED, a late answer) is dropped, so the caller sees one error shape whenever it cancelled.
+ */
+function abortable<T>(call: Promise<T>, signal: AbortSignal, cancelled: () => Error): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(cancelled());
+    signal.addEventListener('abort', onAbort, { once: true });
+    call.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(signal.aborted ? cancelled() : error);
+      },
+    );
+  });
+}
 
 /**
  * The one way to call another service: every call gets a deadline (the caller's remaining one when there is
@@ -131,8 +155,12 @@ export function createServiceClient<D extends AnyServiceDefinition>(
       if (deadline <= Date.now()) {
         return Promise.reject(toCallError(new DomainError(status.DEADLINE_EXCEEDED, `Deadline exceeded before calling ${name}`, { reason: 'DEADLINE_EXCEEDED' }), domain));
       }
-      return breaker.fire(request, metadata, deadline, attemptNumber, signal);
+      // A cancelled call counts as a success (CANCELLED is a business code), and a half-open breaker closes on
+      // its trial's success: the trial must run to its verdict. The caller stops waiting anyway (abortable).
+      const trial = breaker.halfOpen && !method.responseStream;
+      return breaker.fire(request, metadata, deadline, attemptNumber, trial ? undefined : signal);
     };
+    const cancelled = () => cancelledByCaller(name, domain);
 
     client[key] = (request: unknown, callOptions?: CallOptions): Promise<unknown> => {
       let metadata: Metadata;
@@ -150,7 +178,8 @@ export function createServiceClient<D extends AnyServiceDefinition>(
         // A malformed header value: a rejected call, as from any other failure, never a synchronous throw.
         return Promise.reject(error);
       }
-      return attempt(request, metadata, deadline, 0, callOptions?.signal);
+      const signal = callOptions?.signal;
+      return signal ? abortable(attempt(request, metadata, deadline, 0, signal), signal, cancelled) : attempt(request, metadata, deadline, 0, undefined);
     };
   }
 

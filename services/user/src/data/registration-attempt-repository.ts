@@ -11,8 +11,9 @@ export function createRegistrationAttemptRepository(db: UserDatabase): Registrat
       return db.$transaction(async (tx) => {
         // Held to commit: insert-then-count is atomic per address, so a parallel burst gets exact ranks.
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ADDRESS_LOCK_SPACE}, hashtext(${clientAddress}))`;
-        // Nothing older than the window is ever read again; registrations are rare enough to purge here.
-        await tx.registrationAttempt.deleteMany({ where: { createdAt: { lt: since } } });
+        // This address's rows older than the window are never read again. Only its own: other addresses' expired
+        // rows are purgeBefore's, outside any address's lock.
+        await tx.registrationAttempt.deleteMany({ where: { clientAddress, createdAt: { lt: since } } });
         const row = await tx.registrationAttempt.create({ data: { clientAddress, createdAt: at }, select: { id: true } });
         const rank = await tx.registrationAttempt.count({ where: { clientAddress, createdAt: { gte: since }, id: { lte: row.id } } });
         return { id: row.id.toString(), rank };
@@ -21,6 +22,10 @@ export function createRegistrationAttemptRepository(db: UserDatabase): Registrat
 
     async release(id) {
       await db.registrationAttempt.deleteMany({ where: { id: BigInt(id) } });
+    },
+
+    async purgeBefore(before) {
+      await db.registrationAttempt.deleteMany({ where: { createdAt: { lt: before } } });
     },
 
     async limitingAttempt(clientAddress, since, limit) {

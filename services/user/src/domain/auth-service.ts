@@ -2,6 +2,7 @@ import { alreadyExists, invalidArgument, resourceExhausted, unauthenticated } fr
 import { EMAIL_MAX_LENGTH, normaliseEmail, validateEmail, validateName, validatePasswordForSignIn, validatePasswordLength } from './credentials';
 import type { AccessTokenIssuer, Clock, PasswordHasher, RefreshTokenMinter, RefreshTokenStore, RegistrationAttemptStore, SignInFailureStore, UserStore } from './ports';
 import { judgeRefreshToken } from './refresh-rotation';
+import { clientLimitKey } from './client-address';
 import { decideThrottle, type ThrottlePolicy } from './sign-in-throttle';
 import type { Role, UserRecord } from './user';
 
@@ -54,8 +55,7 @@ export class AuthService {
     validatePasswordLength(input.password);
     const email = validateEmail(input.email);
     const name = validateName(input.name);
-    // Longer than any IPv6 text form: whatever it is, it still counts as one address.
-    const clientAddress = input.clientAddress?.trim().slice(0, 64) || undefined;
+    const clientAddress = limitKeyOf(input.clientAddress);
     const attemptId = clientAddress === undefined ? undefined : await this.admitRegistration(clientAddress);
     let created: Awaited<ReturnType<UserStore['create']>>;
     try {
@@ -80,8 +80,7 @@ export class AuthService {
       ]);
     }
     if (accountKey.length > EMAIL_MAX_LENGTH) throw invalidArgument('Email is not valid', [{ field: 'email', description: 'must be an email address' }]);
-    // Longer than any IPv6 text form: whatever it is, it still throttles as one address.
-    const clientAddress = input.clientAddress?.trim().slice(0, 64) || undefined;
+    const clientAddress = limitKeyOf(input.clientAddress);
     const attemptId = await this.admitAttempt(accountKey, clientAddress);
 
     let credentials: Awaited<ReturnType<UserStore['findCredentials']>>;
@@ -193,8 +192,13 @@ export class AuthService {
     // Cheap refusal without writing anything while the address is already over its limit.
     await this.assertRegistrationAllowed(clientAddress);
     const now = this.clock();
-    const attempt = await this.deps.registrations.reserve({ clientAddress, at: now, since: this.registrationWindowStart(now) });
-    if (attempt.rank <= maxPerAddress) return attempt.id;
+    const since = this.registrationWindowStart(now);
+    const attempt = await this.deps.registrations.reserve({ clientAddress, at: now, since });
+    if (attempt.rank <= maxPerAddress) {
+      // Addresses that never come back leave rows behind; registrations are rare enough to sweep them here.
+      await this.deps.registrations.purgeBefore(since);
+      return attempt.id;
+    }
     // Refused unchecked: it must not extend the address's wait.
     await this.deps.registrations.release(attempt.id);
     await this.assertRegistrationAllowed(clientAddress);
@@ -227,6 +231,9 @@ export class AuthService {
     if (!decision.allowed) throw tooManyAttempts(decision.retryAfterSeconds);
   }
 }
+
+/** The key of a caller's address for the limits; none (no limit by address) for a caller that sent none. */
+const limitKeyOf = (address: string | undefined): string | undefined => (address?.trim() ? clientLimitKey(address) : undefined);
 
 const tooManyRegistrations = (retryAfterSeconds: number) =>
   resourceExhausted('TOO_MANY_ATTEMPTS', 'Too many accounts registered from this address; try again later', retryAfterSeconds);

@@ -48,8 +48,8 @@ export interface SignInFailureStore {
 
 export interface RegistrationAttemptStore {
   /**
-   * Records a registration from `clientAddress` before its password is hashed, purging the ones older than
-   * `since`. Returns the attempt's id and how many attempts of that address since `since` were recorded up to and
+   * Records a registration from `clientAddress` before its password is hashed, purging that address's attempts
+   * older than `since`. Returns the attempt's id and how many attempts of that address since `since` were recorded up to and
    * including it; reservations of one address are serialised, so the rank is exact.
    */
   reserve(input: { clientAddress: string; at: Date; since: Date }): Promise<{ id: string; rank: number }>;
@@ -57,6 +57,8 @@ export interface RegistrationAttemptStore {
   release(id: string): Promise<void>;
   /** The `limit`-th newest attempt of the address since `since`, or null when there are fewer. */
   limitingAttempt(clientAddress: string, since: Date, limit: number): Promise<Date | null>;
+  /** Forgets every address's attempts older than `before`. */
+  purgeBefore(before: Date): Promise<void>;
 }
 
 export interface PasswordHasher {
