@@ -5,7 +5,7 @@ import { runWithRequestContext } from '../src/request-context';
 import { breakerSnapshots } from '../src/grpc/breaker-registry';
 import type { GrpcServerHandle } from '../src/grpc/server';
 import { parseServiceError } from '../src/errors/grpc-status';
-import { delay, memoryLogger, startBehaviourServer } from './support';
+import { delay, grpcFailureOf, memoryLogger, startBehaviourServer } from './support';
 
 const codeOf = async (promise: Promise<unknown>): Promise<status> => {
   try {
@@ -104,15 +104,6 @@ describe('client factory against a real server', () => {
   });
 
   describe("the caller's abort signal", () => {
-    const reasonOf = async (promise: Promise<unknown>) => {
-      try {
-        await promise;
-      } catch (error) {
-        return { code: (error as ServiceError).code, reason: parseServiceError(error as ServiceError)?.reason };
-      }
-      throw new Error('expected a failure');
-    };
-
     it('cancels a call waiting for its answer: CANCELLED (reason CANCELLED), never counted by the breaker', async () => {
       const client = clientFor({ resetTimeoutMs: 60_000, volumeThreshold: 1, errorThresholdPercentage: 1 }, { defaultDeadlineMs: 5_000 });
       for (let i = 0; i < 3; i += 1) {
@@ -121,7 +112,7 @@ describe('client factory against a real server', () => {
         while (!received.includes(`slow-abort-${i}`)) await delay(5);
         controller.abort();
         // The answer (OK, after 1 s) would be a success: only the cancel makes this CANCELLED.
-        expect(await reasonOf(call)).toEqual({ code: status.CANCELLED, reason: 'CANCELLED' });
+        expect(await grpcFailureOf(call)).toEqual({ code: status.CANCELLED, reason: 'CANCELLED' });
       }
       expect(breakerSnapshots().find((b) => b.name === 'payment.getPayment')?.state).toBe('closed');
     });
@@ -137,7 +128,7 @@ describe('client factory against a real server', () => {
       const trial = client.getPayment({ paymentId: 'slow-trial-down' }, { signal: controller.signal });
       while (!received.includes('slow-trial-down')) await delay(5);
       controller.abort();
-      expect(await reasonOf(trial)).toEqual({ code: status.CANCELLED, reason: 'CANCELLED' });
+      expect(await grpcFailureOf(trial)).toEqual({ code: status.CANCELLED, reason: 'CANCELLED' });
       // Cancelled, the trial would have counted as a success and closed the breaker on a callee still down.
       while (state() === 'half-open') await delay(20);
       expect(state()).toBe('open');
@@ -170,7 +161,7 @@ describe('client factory against a real server', () => {
         idempotentMethods: ['getPayment'], maxRetries: 5, defaultDeadlineMs: 5_000, logger: abortingLogger,
       });
       const call = client.getPayment({ paymentId: 'flaky-9-abort' }, { signal: controller.signal });
-      expect(await reasonOf(call)).toEqual({ code: status.CANCELLED, reason: 'CANCELLED' });
+      expect(await grpcFailureOf(call)).toEqual({ code: status.CANCELLED, reason: 'CANCELLED' });
       await delay(300);
       expect(received.filter((id) => id === 'flaky-9-abort')).toHaveLength(1);
     });

@@ -1,14 +1,13 @@
 import { once } from 'node:events';
-import { status, type ServiceError } from '@grpc/grpc-js';
+import { status } from '@grpc/grpc-js';
 import { ProductServiceService, type WatchProductChangesResponse } from '@shop/proto/gen/shop/product/v1/product';
 import { createServiceClient } from '../src/grpc/client';
 import { breakerSnapshots } from '../src/grpc/breaker-registry';
 import { notFound, unavailable } from '../src/errors/domain-error';
-import { parseServiceError } from '../src/errors/grpc-status';
 import { implement, type ServerStream } from '../src/grpc/implement';
 import { startGrpcServer, type GrpcServerHandle } from '../src/grpc/server';
 import { runWithRequestContext } from '../src/request-context';
-import { memoryLogger } from './support';
+import { grpcFailureOf, memoryLogger } from './support';
 
 /** One server-streaming method is enough to exercise the server runner and the client factory end to end. */
 const WatchDefinition = { watchProductChanges: ProductServiceService.watchProductChanges };
@@ -74,14 +73,6 @@ describe('server-streaming calls through the platform server and client', () => 
     for await (const message of messages) ids.push(message.productIds);
     return ids;
   };
-  const failureOf = async (work: Promise<unknown>) => {
-    try {
-      await work;
-    } catch (error) {
-      return { code: (error as ServiceError).code, reason: parseServiceError(error as ServiceError)?.reason };
-    }
-    throw new Error('expected a failure');
-  };
 
   it('delivers every message in order, ends with OK, and carries the request id', async () => {
     behaviour = async (stream) => {
@@ -98,12 +89,12 @@ describe('server-streaming calls through the platform server and client', () => 
     behaviour = async () => {
       throw notFound('Nothing to watch');
     };
-    expect(await failureOf(client().watchProductChanges({}))).toEqual({ code: status.NOT_FOUND, reason: 'NOT_FOUND' });
+    expect(await grpcFailureOf(client().watchProductChanges({}))).toEqual({ code: status.NOT_FOUND, reason: 'NOT_FOUND' });
   });
 
   it('rejects the open as UNAVAILABLE when the stream ends OK without any message (nothing was confirmed)', async () => {
     behaviour = async () => undefined;
-    expect(await failureOf(client().watchProductChanges({}))).toMatchObject({ code: status.UNAVAILABLE });
+    expect(await grpcFailureOf(client().watchProductChanges({}))).toMatchObject({ code: status.UNAVAILABLE });
   });
 
   it('surfaces a failure after the first message to the iteration', async () => {
@@ -113,7 +104,7 @@ describe('server-streaming calls through the platform server and client', () => 
     };
     const messages = await client().watchProductChanges({});
     const seen: string[][] = [];
-    const failure = await failureOf(
+    const failure = await grpcFailureOf(
       (async () => {
         for await (const message of messages) seen.push(message.productIds);
       })(),
@@ -131,7 +122,7 @@ describe('server-streaming calls through the platform server and client', () => 
     messages.cancel();
     const signal = await handlerEnded;
     expect(signal.aborted).toBe(true);
-    expect(await failureOf(collect(messages))).toMatchObject({ code: status.CANCELLED });
+    expect(await grpcFailureOf(collect(messages))).toMatchObject({ code: status.CANCELLED });
   });
 
   it('cancels a stream still waiting for its first message when the caller aborts its signal: CANCELLED, not counted by the breaker', async () => {
@@ -142,7 +133,7 @@ describe('server-streaming calls through the platform server and client', () => 
       const opening = watcher.watchProductChanges({}, { signal: controller.signal });
       await waitUntil(() => seenRequestIds.length === i + 1);
       controller.abort();
-      expect(await failureOf(opening)).toMatchObject({ code: status.CANCELLED });
+      expect(await grpcFailureOf(opening)).toMatchObject({ code: status.CANCELLED });
     }
     expect((await handlerEnded).aborted).toBe(true);
     expect(breakerSnapshots().find((breaker) => breaker.name === 'stream-0.watchProductChanges')?.state).toBe('closed');
@@ -157,10 +148,10 @@ describe('server-streaming calls through the platform server and client', () => 
     const controller = new AbortController();
     const messages = await watcher.watchProductChanges({}, { signal: controller.signal });
     controller.abort();
-    expect(await failureOf(collect(messages))).toMatchObject({ code: status.CANCELLED });
+    expect(await grpcFailureOf(collect(messages))).toMatchObject({ code: status.CANCELLED });
     expect((await handlerEnded).aborted).toBe(true);
 
-    expect(await failureOf(watcher.watchProductChanges({}, { signal: controller.signal }))).toEqual({ code: status.CANCELLED, reason: 'CANCELLED' });
+    expect(await grpcFailureOf(watcher.watchProductChanges({}, { signal: controller.signal }))).toEqual({ code: status.CANCELLED, reason: 'CANCELLED' });
     expect(seenRequestIds).toHaveLength(1);
   });
 
@@ -170,7 +161,7 @@ describe('server-streaming calls through the platform server and client', () => 
       await untilAborted(stream.signal);
     };
     const messages = await client().watchProductChanges({}, { deadlineMs: 2_000 });
-    expect(await failureOf(collect(messages))).toMatchObject({ code: status.DEADLINE_EXCEEDED });
+    expect(await grpcFailureOf(collect(messages))).toMatchObject({ code: status.DEADLINE_EXCEEDED });
     expect((await handlerEnded).aborted).toBe(true);
   });
 
@@ -180,7 +171,7 @@ describe('server-streaming calls through the platform server and client', () => 
       await untilAborted(stream.signal);
     };
     const messages = await client().watchProductChanges({});
-    const ending = failureOf(collect(messages));
+    const ending = grpcFailureOf(collect(messages));
     // The grace period is 30 s: the test would time out if shutdown waited for the stream.
     await server.shutdown();
     expect(await ending).toEqual({ code: status.UNAVAILABLE, reason: 'SHUTTING_DOWN' });
@@ -191,9 +182,9 @@ describe('server-streaming calls through the platform server and client', () => 
       throw unavailable('FEED_LOST', 'The change feed is not listening');
     };
     const watcher = client();
-    expect(await failureOf(watcher.watchProductChanges({}))).toEqual({ code: status.UNAVAILABLE, reason: 'FEED_LOST' });
-    expect(await failureOf(watcher.watchProductChanges({}))).toEqual({ code: status.UNAVAILABLE, reason: 'FEED_LOST' });
+    expect(await grpcFailureOf(watcher.watchProductChanges({}))).toEqual({ code: status.UNAVAILABLE, reason: 'FEED_LOST' });
+    expect(await grpcFailureOf(watcher.watchProductChanges({}))).toEqual({ code: status.UNAVAILABLE, reason: 'FEED_LOST' });
     expect(breakerSnapshots().find((breaker) => breaker.name === 'stream-0.watchProductChanges')?.state).toBe('open');
-    expect(await failureOf(watcher.watchProductChanges({}))).toEqual({ code: status.UNAVAILABLE, reason: 'CIRCUIT_OPEN' });
+    expect(await grpcFailureOf(watcher.watchProductChanges({}))).toEqual({ code: status.UNAVAILABLE, reason: 'CIRCUIT_OPEN' });
   });
 });

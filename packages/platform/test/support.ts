@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import type { ServiceError } from '@grpc/grpc-js';
 import { PaymentServiceService, type GetPaymentResponse } from '@shop/proto/gen/shop/payment/v1/payment';
 import { notFound, unavailable } from '../src/errors/domain-error';
+import { parseServiceError } from '../src/errors/grpc-status';
 import { implement } from '../src/grpc/implement';
 import { startGrpcServer } from '../src/grpc/server';
 import { memoryLogger } from '../src/testing/memory-logger';
@@ -9,6 +11,16 @@ import { memoryLogger } from '../src/testing/memory-logger';
 export { memoryLogger };
 
 export const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The gRPC code and ErrorInfo reason `work` failed with; throws if it succeeded. */
+export async function grpcFailureOf(work: Promise<unknown>): Promise<{ code: number; reason: string | undefined }> {
+  try {
+    await work;
+  } catch (error) {
+    return { code: (error as ServiceError).code, reason: parseServiceError(error as ServiceError)?.reason };
+  }
+  throw new Error('expected a failure');
+}
 
 /**
  * A real gRPC server on an ephemeral port whose GetPayment behaves as the payment id says, so that the client
