@@ -39,7 +39,7 @@ export function createEdgeApp(deps: EdgeAppDeps): Express {
 
   const routes = buildRegistry({
     clients: deps.clients,
-    productReads: createProductReads(deps.clients.product),
+    productReads: createProductReads(deps.clients.product, deps.logger),
     jwks: deps.jwks,
     checkoutDeadlineMs: deps.checkoutDeadlineMs ?? 15_000,
     readinessDeadlineMs: deps.readinessDeadlineMs ?? 1_000,

@@ -22,6 +22,7 @@ describe('product reads through BatchGetProducts, against a real gRPC server', (
   let server: FakeServer;
   let client: ServiceClient<typeof ProductServiceService>;
   let reads: ProductReads;
+  const readsLog = memoryLogger('edge');
   let failWith: status | undefined;
   /** Answers as a product service from before allow_missing: all or nothing. */
   let legacy: boolean;
@@ -38,7 +39,7 @@ describe('product reads through BatchGetProducts, against a real gRPC server', (
       }),
     ]);
     client = createServiceClient(ProductServiceService, { service: 'product', target: server.address, logger: memoryLogger().logger });
-    reads = createProductReads(client);
+    reads = createProductReads(client, readsLog.logger);
   });
   afterAll(async () => {
     client.close();
@@ -93,6 +94,28 @@ describe('product reads through BatchGetProducts, against a real gRPC server', (
     const settled = await Promise.allSettled([reads.get('known-a'), reads.get('known-b')]);
     expect(settled.map((result) => result.status)).toEqual(['rejected', 'rejected']);
     for (const result of settled) expect((result as PromiseRejectedResult).reason).toMatchObject({ code: status.UNAVAILABLE });
+  });
+
+  it('logs a failed shared call once, with its request id and those of the requests it failed', async () => {
+    failWith = status.UNAVAILABLE;
+    const before = readsLog.lines().length;
+    const settled = await Promise.allSettled([
+      runWithRequestContext({ requestId: 'req-shared-1' }, () => reads.get('known-a')),
+      runWithRequestContext({ requestId: 'req-shared-2' }, () => reads.get('known-b')),
+    ]);
+    expect(settled.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+    const sent = server.calls.at(-1)!.metadata.get('x-request-id')[0];
+    const logged = readsLog.lines().slice(before);
+    expect(logged).toEqual([
+      expect.objectContaining({
+        level: 'warn', msg: 'product reads batch failed for every request it served',
+        request_id: sent, served_request_ids: ['req-shared-1', 'req-shared-2'], grpc_code: status.UNAVAILABLE, reason: 'CHOSEN',
+      }),
+    ]);
+
+    // A lone read's failure is its own request's, logged with it: no extra line.
+    await runWithRequestContext({ requestId: 'req-alone' }, () => reads.get('known-c')).catch(() => undefined);
+    expect(readsLog.lines()).toHaveLength(before + 1);
   });
 
   it('sends a lone read in its request\'s own trace, with its request id', async () => {

@@ -1,6 +1,6 @@
-import type { ServiceError } from '@grpc/grpc-js';
-import { parseServiceError, type Logger } from '@shop/platform';
+import type { Logger } from '@shop/platform';
 import type { WatchProductChangesRequest, WatchProductChangesResponse } from '@shop/proto/gen/shop/product/v1/product';
+import { failureLogFields } from '../failure-log-fields';
 import type { ProductCache } from './product-cache';
 
 /** The platform client's server stream, as far as the watcher uses it. */
@@ -49,11 +49,6 @@ interface Live {
   /** The pump's promise: settles when the stream ended, never rejects. */
   ended: Promise<void>;
 }
-
-const failureDetails = (error: unknown) => {
-  const parsed = typeof error === 'object' && error !== null && 'code' in error ? parseServiceError(error as ServiceError) : undefined;
-  return parsed ? { grpc_code: parsed.code, reason: parsed.reason } : { err: error };
-};
 
 /**
  * Keeps the product service's change feed open and the product cache honest with it: the cache is enabled only
@@ -134,7 +129,7 @@ export function createProductChangeWatcher(options: ProductChangeWatcherOptions)
       if (stopped) return;
       failures += 1;
       // Only the transition is logged; an old product service (UNIMPLEMENTED) or an open breaker just keeps it off.
-      if (lives.size === 0) reportDown('product change feed unavailable: product cache off', failureDetails(error));
+      if (lives.size === 0) reportDown('product change feed unavailable: product cache off', failureLogFields(error));
       scheduleOpen(backoff(), false);
     });
     ending.add(opened);
@@ -189,11 +184,11 @@ export function createProductChangeWatcher(options: ProductChangeWatcherOptions)
     cache.disable();
     if (lives.size > 0) {
       cache.enable();
-      logger.info({ cache: 'product', ...(failure === undefined ? { ended: 'ok' } : failureDetails(failure)) }, 'a product change stream ended: product cache flushed');
+      logger.info({ cache: 'product', ...(failure === undefined ? { ended: 'ok' } : failureLogFields(failure)) }, 'a product change stream ended: product cache flushed');
       return;
     }
     failures += 1;
-    reportDown('product change feed lost: product cache off', failure === undefined ? { ended: 'ok' } : failureDetails(failure));
+    reportDown('product change feed lost: product cache off', failure === undefined ? { ended: 'ok' } : failureLogFields(failure));
     // An open in flight (a renewal) confirms or fails on its own; otherwise reconnect now rather than at renewal.
     if (!opening) scheduleOpen(backoff(), false);
   };

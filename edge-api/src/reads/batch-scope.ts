@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { context, SpanKind, SpanStatusCode, trace, TraceFlags, type Context, type Link } from '@opentelemetry/api';
-import { currentRequestContext, runWithRequestContext, type RequestContext } from '@shop/platform';
+import { currentRequestContext, runWithRequestContext, type Logger, type RequestContext } from '@shop/platform';
+import { failureLogFields } from '../failure-log-fields';
 import type { BatchScope } from './batch-loader';
 
 /** Where one request stood when it asked for a read that is sent together with others. */
@@ -28,8 +29,10 @@ export const ATTR_REQUEST_ID = 'shop.request_id';
  * borrowing one request's (on the span, to find the product service's log lines), and the latest deadline of the
  * requests it serves: a request with an earlier one may wait past it. The edge sets no deadline on its requests'
  * contexts (each call gets the client's), so this only matters to a caller that does.
+ * When a shared call fails, `logger` gets one warn line with its request id and those of the requests it failed:
+ * each of them logs only its own, and the product service only the shared one.
  */
-export function runForBatch<T>(name: string, members: readonly BatchMember[], call: () => Promise<T>): Promise<T> {
+export function runForBatch<T>(name: string, members: readonly BatchMember[], call: () => Promise<T>, logger?: Logger): Promise<T> {
   const [first] = members;
   if (first === undefined) return Promise.reject(new Error('A batch needs at least one member'));
   if (members.length === 1) {
@@ -68,15 +71,24 @@ export function runForBatch<T>(name: string, members: readonly BatchMember[], ca
     (error: unknown) => {
       span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
       span.end();
+      logger?.warn(
+        {
+          request_id: request.requestId,
+          served_request_ids: members.flatMap((member) => (member.request?.requestId === undefined ? [] : [member.request.requestId])),
+          ...failureLogFields(error),
+        },
+        `${name} failed for every request it served`,
+      );
       throw error;
     },
   );
 }
 
+
 /** The edge's scope of a gathered read: each request's trace and request context (see runForBatch). */
-export const requestBatchScope = (name: string): BatchScope<BatchMember> => ({
+export const requestBatchScope = (name: string, logger?: Logger): BatchScope<BatchMember> => ({
   capture: captureBatchMember,
-  run: (members, call) => runForBatch(name, members, call),
+  run: (members, call) => runForBatch(name, members, call, logger),
 });
 
 const isSampled = (member: Context): boolean => {

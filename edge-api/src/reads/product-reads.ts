@@ -1,5 +1,5 @@
 import { status } from '@grpc/grpc-js';
-import { isRemoteServiceError, notFound, type ServiceClient } from '@shop/platform';
+import { isRemoteServiceError, notFound, type Logger, type ServiceClient } from '@shop/platform';
 import type { Product, ProductServiceService } from '@shop/proto/gen/shop/product/v1/product';
 import { createBatchLoader } from './batch-loader';
 import { requestBatchScope, type BatchMember } from './batch-scope';
@@ -38,12 +38,12 @@ async function productsThatExist(client: ProductClient, ids: string[]): Promise<
  * Ids are matched in lower case, as the product service stores them. Reads are public, so no caller's
  * authorization is sent: a call shared by several callers carries none of theirs.
  */
-export function createProductReads(client: ProductClient): ProductReads {
+export function createProductReads(client: ProductClient, logger?: Logger): ProductReads {
   return createBatchLoader<Product, BatchMember>({
     keyOf: (id) => id.toLowerCase(),
     maxBatch: MAX_PRODUCTS_PER_CALL,
     load: (ids) => productsThatExist(client, ids),
     missing: (id) => notFound(`Product ${id} does not exist`, { product_id: id }),
-    scope: requestBatchScope('product reads batch'),
+    scope: requestBatchScope('product reads batch', logger),
   });
 }
