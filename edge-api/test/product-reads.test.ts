@@ -109,13 +109,35 @@ describe('product reads through BatchGetProducts, against a real gRPC server', (
     expect(logged).toEqual([
       expect.objectContaining({
         level: 'warn', msg: 'product reads batch failed for every request it served',
-        request_id: sent, served_request_ids: ['req-shared-1', 'req-shared-2'], grpc_code: status.UNAVAILABLE, reason: 'CHOSEN',
+        request_id: sent, served_request_ids: ['req-shared-1', 'req-shared-2'], served_requests: 2, grpc_code: status.UNAVAILABLE, reason: 'CHOSEN',
       }),
     ]);
 
     // A lone read's failure is its own request's, logged with it: no extra line.
     await runWithRequestContext({ requestId: 'req-alone' }, () => reads.get('known-c')).catch(() => undefined);
     expect(readsLog.lines()).toHaveLength(before + 1);
+  });
+
+  it('logs no line for a shared call its breaker refused (the product service never saw its request id)', async () => {
+    const log = memoryLogger('edge');
+    const fragile = createServiceClient(ProductServiceService, {
+      service: 'product-fragile', target: server.address, logger: memoryLogger().logger,
+      breaker: { volumeThreshold: 1, errorThresholdPercentage: 1, resetTimeoutMs: 60_000 },
+    });
+    try {
+      const fragileReads = createProductReads(fragile, log.logger);
+      const sharedRead = () => Promise.allSettled([
+        runWithRequestContext({ requestId: 'req-open-1' }, () => fragileReads.get('known-a')),
+        runWithRequestContext({ requestId: 'req-open-2' }, () => fragileReads.get('known-b')),
+      ]);
+      failWith = status.UNAVAILABLE;
+      await sharedRead();
+      const refused = await sharedRead();
+      expect((refused[0] as PromiseRejectedResult).reason).toMatchObject({ code: status.UNAVAILABLE });
+      expect(log.lines().map((line) => line.served_request_ids)).toEqual([['req-open-1', 'req-open-2']]);
+    } finally {
+      fragile.close();
+    }
   });
 
   it('sends a lone read in its request\'s own trace, with its request id', async () => {

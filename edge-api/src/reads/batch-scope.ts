@@ -71,19 +71,30 @@ export function runForBatch<T>(name: string, members: readonly BatchMember[], ca
     (error: unknown) => {
       span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
       span.end();
-      logger?.warn(
-        {
-          request_id: request.requestId,
-          served_request_ids: members.flatMap((member) => (member.request?.requestId === undefined ? [] : [member.request.requestId])),
-          ...failureLogFields(error),
-        },
-        `${name} failed for every request it served`,
-      );
+      const failure = failureLogFields(error);
+      // Refused before it was sent (an open breaker, a deadline already passed): the product service never saw
+      // the request id, and during an outage that would be a line per batch.
+      if (logger && !NOT_SENT_REASONS.has(failure.reason)) {
+        const served = [...new Set(members.flatMap((member) => (member.request?.requestId === undefined ? [] : [member.request.requestId])))];
+        logger.warn(
+          {
+            request_id: request.requestId,
+            served_request_ids: served.slice(0, MAX_LOGGED_REQUEST_IDS),
+            served_requests: members.length,
+            ...failure,
+          },
+          `${name} failed for every request it served`,
+        );
+      }
       throw error;
     },
   );
 }
 
+/** Reasons of a call refused before it was sent (see the platform client). */
+const NOT_SENT_REASONS = new Set<unknown>(['CIRCUIT_OPEN', 'DEADLINE_EXCEEDED']);
+/** A read per waiting request: a hot product can be asked by many at once; the line names the first ones. */
+const MAX_LOGGED_REQUEST_IDS = 50;
 
 /** The edge's scope of a gathered read: each request's trace and request context (see runForBatch). */
 export const requestBatchScope = (name: string, logger?: Logger): BatchScope<BatchMember> => ({

@@ -118,20 +118,26 @@ describe('client factory against a real server', () => {
     });
 
     it("lets a half-open breaker's trial call reach its verdict when its caller cancels it", async () => {
-      const client = clientFor({ resetTimeoutMs: 300, volumeThreshold: 2, errorThresholdPercentage: 50 }, { defaultDeadlineMs: 5_000 });
+      const log = memoryLogger('client');
+      const client = clientFor({ resetTimeoutMs: 300, volumeThreshold: 2, errorThresholdPercentage: 50 }, { defaultDeadlineMs: 5_000, logger: log.logger });
       for (let i = 0; i < 2; i += 1) await codeOf(client.getPayment({ paymentId: `down-trial-${i}` }));
       const state = () => breakerSnapshots().find((b) => b.name === 'payment.getPayment')?.state;
       expect(state()).toBe('open');
+      // Half-open lasts until a call comes: polling cannot miss it.
       while (state() !== 'half-open') await delay(20);
+      const changesBefore = log.lines().length;
       const controller = new AbortController();
       // Answers UNAVAILABLE after 1 s: the callee is still down.
       const trial = client.getPayment({ paymentId: 'slow-trial-down' }, { signal: controller.signal });
       while (!received.includes('slow-trial-down')) await delay(5);
       controller.abort();
       expect(await grpcFailureOf(trial)).toEqual({ code: status.CANCELLED, reason: 'CANCELLED' });
-      // Cancelled, the trial would have counted as a success and closed the breaker on a callee still down.
-      while (state() === 'half-open') await delay(20);
-      expect(state()).toBe('open');
+      // The state changes the trial's verdict made, read from the breaker's own log lines (open, then half-open
+      // again after 300 ms: polling the state could miss the open). Cancelled, it would have closed the breaker.
+      const verdicts = () => log.lines().slice(changesBefore).filter((line) => line.msg === 'circuit breaker state changed').map((line) => line.state);
+      for (let waited = 0; waited < 5_000 && verdicts().length === 0; waited += 20) await delay(20);
+      expect(verdicts()[0]).toBe('open');
+      expect(verdicts()).not.toContain('closed');
     });
 
     it('never sends a call whose signal is already aborted', async () => {

@@ -139,6 +139,34 @@ describe('server-streaming calls through the platform server and client', () => 
     expect(breakerSnapshots().find((breaker) => breaker.name === 'stream-0.watchProductChanges')?.state).toBe('closed');
   });
 
+  it("counts a half-open breaker's trial stream, cancelled before its first message, as a failed trial", async () => {
+    const log = memoryLogger('client');
+    const watcher = createServiceClient(WatchDefinition, {
+      service: 'stream-trial', target: `127.0.0.1:${server.port}`, logger: log.logger,
+      breaker: { volumeThreshold: 2, errorThresholdPercentage: 50, resetTimeoutMs: 300 },
+    });
+    clients.push(watcher);
+    behaviour = async () => {
+      throw unavailable('FEED_LOST', 'The change feed is not listening');
+    };
+    for (let i = 0; i < 2; i += 1) await grpcFailureOf(watcher.watchProductChanges({}));
+    const state = () => breakerSnapshots().find((breaker) => breaker.name === 'stream-trial.watchProductChanges')?.state;
+    expect(state()).toBe('open');
+    // Half-open lasts until a call comes: polling cannot miss it.
+    while (state() !== 'half-open') await new Promise((resolve) => setTimeout(resolve, 20));
+    behaviour = async (stream) => untilAborted(stream.signal);
+    const changesBefore = log.lines().length;
+    const controller = new AbortController();
+    const opening = watcher.watchProductChanges({}, { signal: controller.signal });
+    await waitUntil(() => seenRequestIds.length === 3);
+    controller.abort();
+    expect(await grpcFailureOf(opening)).toEqual({ code: status.CANCELLED, reason: 'CANCELLED' });
+    const verdicts = () => log.lines().slice(changesBefore).filter((line) => line.msg === 'circuit breaker state changed').map((line) => line.state);
+    await waitUntil(() => verdicts().length > 0);
+    expect(verdicts()[0]).toBe('open');
+    expect(verdicts()).not.toContain('closed');
+  });
+
   it('cancels a confirmed stream when the caller aborts its signal, and never calls with a signal already aborted', async () => {
     behaviour = async (stream) => {
       await stream.send({ productIds: [] });

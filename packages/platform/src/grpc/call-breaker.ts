@@ -133,7 +133,7 @@ export function createCallBreaker<R>(action: CallAction<R>, options: CallBreaker
   const { name, service, logger } = options;
   const settings = options.settings ?? {};
   const resetTimeout = settings.resetTimeoutMs ?? 5_000;
-  const breaker = new CircuitBreaker<CallArgs, R>(action, {
+  const breaker: CircuitBreaker<CallArgs, R> = new CircuitBreaker<CallArgs, R>(action, {
     name,
     group: service,
     // The gRPC deadline bounds each call; a second timer in the breaker would only race it.
@@ -142,7 +142,11 @@ export function createCallBreaker<R>(action: CallAction<R>, options: CallBreaker
     volumeThreshold: settings.volumeThreshold ?? 5,
     rollingCountTimeout: settings.rollingCountTimeoutMs ?? 10_000,
     resetTimeout,
-    errorFilter: isBusinessError,
+    // A call its own caller cancelled gave no verdict on the callee, and CANCELLED is a business code: no failure.
+    // Except as a half-open breaker's trial, where a success would close the breaker on a callee never heard
+    // from: there it counts as a failed trial, and the breaker stays open until the next one.
+    // Opossum hands the filter the call's arguments after the error; the fifth is the caller's signal.
+    errorFilter: (error: unknown, ...args: unknown[]) => isBusinessError(error) && !(breaker.halfOpen && (args[4] as AbortSignal | undefined)?.aborted === true),
     // Only the counts decide and are reported (breakerSnapshots): no per-call latency list to keep and sort,
     // and no timer summing the window every second for 'snapshot' events nobody listens to.
     rollingPercentilesEnabled: false,

@@ -16,10 +16,11 @@ export interface CallOptions {
   authorization?: string | null;
   /**
    * Cancels the call when aborted: before it is sent, while it waits for its answer or a retry, and (server
-   * streaming) before or after the stream's first message. The caller then gets CANCELLED (reason CANCELLED) at
-   * once; a cancelled call is never counted against the breaker, nor an error on its span. One exception: the
-   * single trial call of a half-open breaker is a unary call's verdict on the callee, so it runs to its end (the
-   * caller still stops waiting at once, and the answer is dropped); a trial stream is cancelled like any other.
+   * streaming) before or after the stream's first message. A call, or a stream's open, then rejects at once with
+   * CANCELLED (reason CANCELLED); an open stream's iteration ends with grpc-js's CANCELLED. A cancelled call is no
+   * error on its span and no failure for the breaker, but for a half-open breaker's single trial call: a unary
+   * trial runs to its verdict (the caller still stops waiting at once, and the answer is dropped), and a stream
+   * trial cancelled before its first message counts as a failed trial (no callee was heard from).
    */
   signal?: AbortSignal;
 }

@@ -48,8 +48,9 @@ export class AuthService {
 
   /**
    * With a client address (a registration through the edge), at most registrationLimit.maxPerAddress within its
-   * window, counted whatever their outcome: each costs a password hash, and an address creating accounts in bulk
-   * is what the limit is for. Without one (a direct caller, e.g. the admin bootstrap) there is no limit.
+   * window, counted whatever their outcome but a failure on our side: each costs a password hash, and an address
+   * creating accounts in bulk is what the limit is for. Without one (a direct caller, e.g. the admin bootstrap)
+   * there is no limit.
    */
   async register(input: { email: string; password: string; name: string; clientAddress?: string }, role: Role = 'CUSTOMER'): Promise<UserRecord> {
     validatePasswordLength(input.password);
@@ -65,6 +66,11 @@ export class AuthService {
       // Our failure, not the caller's: it must not count against their address.
       if (attemptId !== undefined) await this.deps.registrations.release(attemptId).catch(() => undefined);
       throw error;
+    }
+    if (attemptId !== undefined) {
+      // Addresses that never come back leave rows behind; registrations are rare enough to sweep them here. Only
+      // housekeeping: its failure must not fail (or count against) a registration that is done.
+      void this.deps.registrations.purgeBefore(this.registrationWindowStart(this.clock())).catch(() => undefined);
     }
     if (created === 'EMAIL_TAKEN') throw alreadyExists('An account with this email already exists', EMAIL_TAKEN);
     return created;
@@ -192,13 +198,8 @@ export class AuthService {
     // Cheap refusal without writing anything while the address is already over its limit.
     await this.assertRegistrationAllowed(clientAddress);
     const now = this.clock();
-    const since = this.registrationWindowStart(now);
-    const attempt = await this.deps.registrations.reserve({ clientAddress, at: now, since });
-    if (attempt.rank <= maxPerAddress) {
-      // Addresses that never come back leave rows behind; registrations are rare enough to sweep them here.
-      await this.deps.registrations.purgeBefore(since);
-      return attempt.id;
-    }
+    const attempt = await this.deps.registrations.reserve({ clientAddress, at: now, since: this.registrationWindowStart(now) });
+    if (attempt.rank <= maxPerAddress) return attempt.id;
     // Refused unchecked: it must not extend the address's wait.
     await this.deps.registrations.release(attempt.id);
     await this.assertRegistrationAllowed(clientAddress);
