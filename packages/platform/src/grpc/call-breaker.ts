@@ -70,8 +70,9 @@ export function toCallError(domainError: DomainError, domain: string): ServiceEr
 const rethrow = (error: unknown): Promise<never> => Promise.reject(error);
 
 /**
- * The failure of a call its caller cancelled (CallOptions.signal) before it was sent: CANCELLED, as grpc-js
- * answers a call cancelled on the way. CANCELLED is a business code, so it never counts against a breaker.
+ * What a caller gets for a call it cancelled (CallOptions.signal), before it was sent or while it waited: CANCELLED,
+ * as grpc-js answers a call cancelled on the way, with reason CANCELLED. CANCELLED is a business code: no failure
+ * for a breaker, but for a half-open breaker's trial (see createCallBreaker's errorFilter).
  */
 export function cancelledByCaller(name: string, domain: string): ServiceError {
   return toCallError(new DomainError(status.CANCELLED, `${name} was cancelled by its caller`, { reason: 'CANCELLED' }), domain);
